@@ -1,0 +1,5 @@
+"""The project's own component types; importing this module registers them.
+
+It is the single provider the project lists in the ``evcycle.components`` entry-point group, the same
+group third-party packages use.
+"""

@@ -1,0 +1,1 @@
+"""The 4R battery facility model (collection, grading, reuse, refabrication, recycling)."""

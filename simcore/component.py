@@ -1,0 +1,70 @@
+"""The base class every scenario component derives from.
+
+A component is a registered type with a pydantic parameter schema (``Params``). The World builds one
+instance per entry in the scenario's ``components`` section, calls :meth:`setup` once all exist, then
+calls :meth:`on_tick` once per tick in ``tick_order`` (lower first, ties in scenario order). Components
+that are event-driven instead start SimPy processes on ``world.env`` in :meth:`setup`.
+
+State lives in attributes and numpy arrays, never only in generator locals, so any moment can be
+inspected and summarised.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import mesa
+from pydantic import BaseModel, ConfigDict
+
+if TYPE_CHECKING:
+    from simcore.world import World
+
+
+class ComponentParams(BaseModel):
+    """Base for parameter schemas: unknown keys are errors, values are validated on assignment."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class Component(mesa.Agent):
+    """A named part of the simulated world (an EV fleet, a grid, a facility...)."""
+
+    type_name: ClassVar[str] = ""
+    Params: ClassVar[type[ComponentParams]] = ComponentParams
+    #: lower ticks first; the grid (which needs the fleet's demand) ticks after the fleet
+    tick_order: ClassVar[int] = 100
+    #: id prefixes this component answers in ``world.inspect("<prefix>:<key>")``, e.g. ("ev",)
+    id_prefixes: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, world: World, name: str, params: ComponentParams) -> None:
+        super().__init__(world)
+        self.world = world
+        self.name = name
+        self.params = params
+
+    # -- lifecycle -----------------------------------------------------------------------------
+    def setup(self) -> None:
+        """Called once after every component exists: look up peers, allocate series, start processes."""
+
+    def on_tick(self, tick: int) -> None:
+        """Advance this component over tick ``tick`` (the interval [tick*dt, (tick+1)*dt) hours).
+
+        Components that do nothing per tick leave this as it is; the World skips them.
+        """
+
+    def finish(self) -> None:
+        """Called once when the run reaches the end of the horizon."""
+
+    # -- observation ---------------------------------------------------------------------------
+    def summary(self) -> dict[str, Any]:
+        """Simulated KPIs, namespaced (``ev.energy_mwh``); must depend only on scenario and seed."""
+        return {}
+
+    def inspect(self, key: str | None = None) -> dict[str, Any]:
+        """A plain-data view of this component, or of the entity ``key`` it owns (e.g. one EV)."""
+        return {"name": self.name, "type": self.type_name, "params": self.params.model_dump()}
+
+    @classmethod
+    def ticks(cls) -> bool:
+        """Whether this type overrides :meth:`on_tick` (the World only calls those that do)."""
+        return cls.on_tick is not Component.on_tick

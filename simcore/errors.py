@@ -1,0 +1,32 @@
+"""Errors a user can fix: one message naming the file, the key path, the bad value and what is allowed.
+
+The command line turns :class:`InputError` into exit code 2 and a single line on stderr, never a
+traceback. Every loader in the project (scenarios, data tables, dispatch problem folders, profiles)
+raises this type for bad input.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class InputError(Exception):
+    """Invalid user input: which file, where in it, what value, and what would be accepted."""
+
+    def __init__(self, file: str | None, key_path: str, value: Any, allowed: str) -> None:
+        self.file = str(file) if file is not None else "<input>"
+        self.key_path = key_path
+        self.value = value
+        self.allowed = allowed
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        shown = repr(self.value)
+        if len(shown) > 80:
+            shown = shown[:77] + "..."
+        return f"{self.file}: {self.key_path}: got {shown}; allowed: {self.allowed}"
+
+
+class SupplyShortfallError(Exception):
+    """A dispatch run in strict mode could not meet demand or reserve; the message is the report."""

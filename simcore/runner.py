@@ -1,0 +1,64 @@
+"""Run a scenario to its end and write its results folder (what ``evcycle run`` does)."""
+
+from __future__ import annotations
+
+import time
+from contextlib import nullcontext
+from pathlib import Path
+from typing import Any
+
+from simcore.results import package_versions, write_results
+from simcore.scenario.loader import ResolvedScenario
+from simcore.world import World
+
+
+def default_out_dir(scenario: ResolvedScenario) -> Path:
+    """``runs/<name>[-<variant>]-seed<seed>`` under the current directory."""
+    label = scenario.name + (f"-{scenario.variant}" if scenario.variant else "")
+    return Path("runs") / f"{label}-seed{scenario.seed}"
+
+
+def run_to_end(world: World, progress: bool = False) -> float:
+    """Run the world over its horizon, a simulated day at a time (so a progress bar can move)."""
+    started = time.perf_counter()
+    days = world.clock.days
+    bar = _progress_bar() if progress else nullcontext()
+    with bar as prog:
+        task = prog.add_task(world.scenario.name, total=days) if prog is not None else None
+        for day in range(world.clock.days):
+            world.run(until=min((day + 1) * 24.0, world.clock.horizon_h))
+            if prog is not None:
+                prog.update(task, completed=day + 1)
+        world.run()
+    return time.perf_counter() - started
+
+
+def _progress_bar():
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TextColumn("days"), TimeElapsedColumn(), transient=True)
+
+
+def run_scenario(scenario: ResolvedScenario, out: Path | None = None, progress: bool = False) -> tuple[Path, World]:
+    """Build, run and write results; returns the results folder and the finished world."""
+    out = Path(out) if out is not None else default_out_dir(scenario)
+    started = time.perf_counter()
+    world = World(scenario)
+    build_s = time.perf_counter() - started
+    run_s = run_to_end(world, progress=progress)
+    summary = world.summary().to_dict()
+    manifest: dict[str, Any] = {
+        "scenario_file": scenario.file,
+        "scenario": scenario.as_dict(),
+        "seed": scenario.seed,
+        "variant": scenario.variant,
+        "versions": package_versions(),
+        "wall_time_s": {"build": build_s, "run": run_s, "total": time.perf_counter() - started},
+        "series_units": world.recorder.units,
+        "events_recorded": len(world.trace.events),
+        "events_dropped": world.trace.dropped,
+    }
+    write_results(out, manifest=manifest, summary=summary, timeseries=world.timeseries(),
+                  events=world.trace.frame())
+    return out, world
