@@ -1,0 +1,114 @@
+"""Malformed input: exit 2, one line naming file, key path, value and what is allowed, no results."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+import tests.simcore.toy_components  # noqa: F401  (registers the toy types)
+from simcore.cli import main
+from tests.simcore.toy_components import toy_scenario
+
+GOOD = toy_scenario()
+
+
+def _write(tmp_path: Path, data, name: str = "scen.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(data if isinstance(data, str) else yaml.safe_dump(data), encoding="utf-8")
+    return path
+
+
+def _with(path: str, value):
+    data = yaml.safe_load(yaml.safe_dump(GOOD))
+    node = data
+    keys = path.split(".")
+    for key in keys[:-1]:
+        node = node[key]
+    if value is _DELETE:
+        del node[keys[-1]]
+    else:
+        node[keys[-1]] = value
+    return data
+
+
+_DELETE = object()
+
+CASES = {
+    "yaml_syntax": ("name: [unclosed\n", "line", "valid YAML"),
+    "top_level_not_mapping": ("- a\n- b\n", "(top level)", "mapping"),
+    "unknown_top_key": ({**GOOD, "sead": 1}, "sead", "top-level keys"),
+    "negative_seed": (_with("seed", -1), "seed", "greater than or equal to 0"),
+    "seed_not_int": (_with("seed", "abc"), "seed", "integer"),
+    "missing_clock": (_with("clock", _DELETE), "clock", "required"),
+    "bad_start_date": (_with("clock.start", "2030-13-45"), "clock.start", "date"),
+    "tick_not_dividing_day": (_with("clock.tick_minutes", 7), "clock.tick_minutes", "divide a day"),
+    "zero_days": (_with("clock.days", 0), "clock.days", "greater than or equal to 1"),
+    "unknown_clock_key": (_with("clock.tick_minute", 15), "clock.tick_minute", "known keys"),
+    "unknown_component_type": (_with("components.pulse.type", "nope"), "components.pulse.type",
+                               "registered component type"),
+    "unknown_param": (_with("components.pulse.levl_mw", 3), "components.pulse.levl_mw", "known keys: every_ticks, level_mw"),
+    "param_out_of_range": (_with("components.pulse.level_mw", -5), "components.pulse.level_mw",
+                           "greater than or equal to 0"),
+    "param_wrong_type": (_with("components.pulse.every_ticks", "often"), "components.pulse.every_ticks", "integer"),
+    "component_not_mapping": (_with("components.pulse", 3), "components.pulse", "mapping"),
+    "no_components": (_with("components", {}), "components", "at least one component"),
+    "variants_not_mapping": ({**GOOD, "variants": [1, 2]}, "variants", "mapping"),
+    "start_not_midnight": (_with("clock.start", "2030-01-01T06:00:00"), "clock.start", "zero time"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_malformed_scenario_exits_2_with_one_clear_line(case, tmp_path, capsys):
+    data, key_path, allowed = CASES[case]
+    scen = _write(tmp_path, data)
+    out_dir = tmp_path / "out"
+    code = main(["run", str(scen), "--out", str(out_dir)])
+    err = capsys.readouterr().err
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in err
+    assert str(scen) in lines[0] and key_path in lines[0] and allowed in lines[0]
+    assert not out_dir.exists() and not list(tmp_path.glob(".out*"))
+
+
+def test_missing_file(tmp_path, capsys):
+    assert main(["validate", str(tmp_path / "nope.yaml")]) == 2
+    assert "nope.yaml" in capsys.readouterr().err
+
+
+def test_unknown_variant_lists_the_known_ones(tmp_path, capsys):
+    scen = _write(tmp_path, {**GOOD, "variants": {"high": {"pulse.level_mw": 5}}})
+    assert main(["run", str(scen), "--variant", "low", "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "--variant" in err and "'low'" in err and "high" in err
+
+
+def test_set_on_unknown_component(tmp_path, capsys):
+    scen = _write(tmp_path, GOOD)
+    assert main(["run", str(scen), "--set", "fleat.size=3", "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "fleat" in err and "pulse" in err
+
+
+def test_set_without_equals(tmp_path, capsys):
+    scen = _write(tmp_path, GOOD)
+    assert main(["run", str(scen), "--set", "pulse.level_mw", "--out", str(tmp_path / "o")]) == 2
+    assert "PATH=VALUE" in capsys.readouterr().err
+
+
+def test_set_invalid_value_names_the_key(tmp_path, capsys):
+    scen = _write(tmp_path, GOOD)
+    assert main(["run", str(scen), "--set", "pulse.level_mw=-1", "--out", str(tmp_path / "o")]) == 2
+    assert "components.pulse.level_mw" in capsys.readouterr().err
+
+
+def test_variant_with_bad_value_names_the_key(tmp_path, capsys):
+    scen = _write(tmp_path, {**GOOD, "variants": {"broken": {"pulse.every_ticks": 0}}})
+    assert main(["run", str(scen), "--variant", "broken", "--out", str(tmp_path / "o")]) == 2
+    assert "components.pulse.every_ticks" in capsys.readouterr().err
+
+
+def test_negative_seed_option(tmp_path, capsys):
+    scen = _write(tmp_path, GOOD)
+    assert main(["run", str(scen), "--seed", "-3", "--out", str(tmp_path / "o")]) == 2
+    assert "--seed" in capsys.readouterr().err
