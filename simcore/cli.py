@@ -87,6 +87,34 @@ def cmd_step(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from simcore.experiment import grid_runs, parse_grid, run_sweep
+
+    grid = parse_grid(args.grid)
+    seeds = args.seeds or [None]
+    runs = grid_runs(grid, seeds)
+    table = run_sweep(args.scenario, runs, args.out, workers=args.workers)
+    with_pandas_width = table.drop(columns=["folder"])
+    print(with_pandas_width.T.to_string())
+    print(f"results: {args.out}")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    import json
+
+    import pandas as pd
+
+    columns = {}
+    for folder in args.folders:
+        path = Path(folder) / "summary.json"
+        if not path.is_file():
+            raise InputError(path, "(file)", str(folder), "a results folder holding summary.json")
+        columns[str(folder)] = pd.Series(json.loads(path.read_text(encoding="utf-8")), dtype=object)
+    print(pd.DataFrame(columns).to_string())
+    return 0
+
+
 def cmd_components(args: argparse.Namespace) -> int:
     from simcore.registry import available_types
 
@@ -124,6 +152,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("step", help="step through a scenario with commands read from stdin")
     _scenario_args(p, optional=True)
     p.set_defaults(handler=cmd_step)
+
+    p = sub.add_parser("sweep", help="run a grid of variants / overrides / seeds, in parallel processes")
+    p.add_argument("scenario", type=Path, help="scenario YAML")
+    p.add_argument("--grid", action="append", default=[], metavar="PATH=V1,V2",
+                   help="values to sweep, e.g. --grid variant=uncontrolled,night_tariff (repeatable)")
+    p.add_argument("--seeds", type=int, nargs="+", help="seeds to run each combination with")
+    p.add_argument("--workers", type=int, default=2, help="parallel processes (1 = serial)")
+    p.add_argument("--out", type=Path, default=Path("runs/sweep"), help="sweep folder")
+    p.set_defaults(handler=cmd_sweep)
+
+    p = sub.add_parser("report", help="KPIs of results folders side by side")
+    p.add_argument("folders", nargs="+", type=Path)
+    p.set_defaults(handler=cmd_report)
 
     p = sub.add_parser("components", help="list component types and their parameters")
     p.add_argument("--brief", action="store_true", help="type names only")

@@ -20,6 +20,10 @@ class InputError(Exception):
         self.allowed = allowed
         super().__init__(self.message)
 
+    def __reduce__(self):
+        """Picklable, so errors raised in worker processes reach the parent intact."""
+        return (type(self), (self.file, self.key_path, self.value, self.allowed))
+
     @property
     def message(self) -> str:
         shown = repr(self.value)
