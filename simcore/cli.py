@@ -115,6 +115,14 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_plot(args: argparse.Namespace) -> int:
+    from viz.load_curves import plot_day
+
+    out = args.out or Path(args.results) / f"day-{args.day or 'last'}.png"
+    print(f"plot: {plot_day(args.results, out, day=args.day)}")
+    return 0
+
+
 def cmd_components(args: argparse.Namespace) -> int:
     from simcore.registry import available_types
 
@@ -165,6 +173,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("report", help="KPIs of results folders side by side")
     p.add_argument("folders", nargs="+", type=Path)
     p.set_defaults(handler=cmd_report)
+
+    p = sub.add_parser("plot", help="plot one day's load curves of a results folder to PNG")
+    p.add_argument("results", type=Path, help="results folder")
+    p.add_argument("--day", help="YYYY-MM-DD (default: the last simulated day)")
+    p.add_argument("--out", type=Path, help="PNG file (default: inside the results folder)")
+    p.set_defaults(handler=cmd_plot)
 
     p = sub.add_parser("components", help="list component types and their parameters")
     p.add_argument("--brief", action="store_true", help="type names only")

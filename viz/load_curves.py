@@ -1,0 +1,66 @@
+"""Plot a results folder's load curves: base load stacked with EV charging, PV and dispatch lines.
+
+Works on any results folder: series are picked by name pattern (``load.*_mw`` stacked as base load,
+``ev.demand_*_mw`` by location, ``pv.*_mw`` and ``grid.*_mw`` as lines), so new components show up
+without editing this module.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only: no screen is assumed
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from simcore.errors import InputError  # noqa: E402
+
+
+def read_timeseries(results: Path) -> pd.DataFrame:
+    path = Path(results) / "timeseries.parquet"
+    if not path.is_file():
+        raise InputError(path, "(file)", str(results), "a results folder holding timeseries.parquet")
+    return pd.read_parquet(path)
+
+
+def select_day(frame: pd.DataFrame, day: str | None) -> pd.DataFrame:
+    """Rows of one calendar day (``YYYY-MM-DD``); the last simulated day when ``day`` is None."""
+    dates = frame["time"].dt.normalize()
+    target = dates.iloc[-1] if day is None else pd.Timestamp(day)
+    picked = frame[dates == target]
+    if picked.empty:
+        raise InputError("--day", "day", day, f"a simulated day from {dates.iloc[0].date()} to {dates.iloc[-1].date()}")
+    return picked
+
+
+def plot_day(results: Path, out: Path, day: str | None = None, title: str | None = None) -> Path:
+    """Write a PNG of one day's curves in GW and return its path."""
+    frame = select_day(read_timeseries(results), day)
+    hours = (frame["time"] - frame["time"].iloc[0]).dt.total_seconds() / 3600.0
+    gw = frame.drop(columns="time") / 1000.0
+    fig, ax = plt.subplots(figsize=(10, 5.5))
+    base_cols = [c for c in gw.columns if c.startswith("load.") and c.endswith("_mw")]
+    ev_cols = [c for c in gw.columns if c.startswith("ev.demand_") and c.endswith("_mw")]
+    stack = [gw[c] for c in base_cols + ev_cols]
+    if stack:
+        ax.stackplot(hours, stack, labels=base_cols + ev_cols, alpha=0.75, step="post")
+    for col in gw.columns:
+        if col.startswith(("pv.", "grid.")) and col.endswith("_mw"):
+            ax.step(hours, gw[col], where="post", label=col, linewidth=1.5)
+    if "ev.demand_mw" in gw and not ev_cols:
+        ax.step(hours, gw["ev.demand_mw"], where="post", label="ev.demand_mw")
+    ax.set_xlim(0, 24)
+    ax.set_xticks(range(0, 25, 3))
+    ax.set_xlabel(f"hour of {frame['time'].iloc[0].date()}")
+    ax.set_ylabel("GW")
+    ax.set_title(title or Path(results).name)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper left", fontsize=8, ncols=2)
+    fig.tight_layout()
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(out, dpi=110)
+    plt.close(fig)
+    return out
