@@ -3,3 +3,6 @@
 It is the single provider the project lists in the ``evcycle.components`` entry-point group, the same
 group third-party packages use.
 """
+
+import agents.fleet.component  # noqa: F401,E402  (ev_fleet)
+import agents.loads.component  # noqa: F401,E402  (load_curve, pv_profile)

@@ -1,6 +1,6 @@
 """Semi-empirical cell ageing models (NREL BLAST-Lite family), vectorised over batteries.
 
-Two models are implemented from their published equations (not from BLAST-Lite's code):
+Two first-life models are implemented from their published equations (not from BLAST-Lite's code):
 
 * ``nmc622`` — NMC622/graphite 50 Ah EV cell (DENSO), Smith et al., J. Electrochem. Soc. 168 (2021)
   100530, doi:10.1149/1945-7111/ac2ebd, as parameterised in NREL BLAST-Lite
@@ -11,7 +11,10 @@ Two models are implemented from their published equations (not from BLAST-Lite's
   doi:10.1016/j.est.2023.109042, as parameterised in BLAST-Lite (``lfp_gr_250AhPrismatic_2019``).
   Calendar loss ``k_cal * t_days**0.526`` and cycle loss ``k_cyc * EFC**0.828``.
 
-Both loss states follow a power law ``y = k x**p`` whose coefficient ``k`` changes with the stressors.
+A third, ``lmo_2ndlife``, is the BLAST-Lite fit to second-life Nissan Leaf LMO modules (losses
+relative to the start of second life), for packs in stationary second use.
+
+All loss states follow a power law ``y = k x**p`` whose coefficient ``k`` changes with the stressors.
 They are integrated state-wise and exactly for a constant ``k`` within a step ("virtual time": the
 state is mapped back to the ``x`` that would give it at today's ``k``, advanced by ``dx``, mapped
 forward). For ``p = 0.5`` this is ``y' = sqrt(y**2 + k**2 dx)``.
@@ -39,9 +42,10 @@ class ModelCode(IntEnum):
 
     NMC622 = 0
     LFP = 1
+    LMO_2NDLIFE = 2
 
 
-MODEL_NAMES: dict[str, ModelCode] = {"nmc622": ModelCode.NMC622, "lfp": ModelCode.LFP}
+MODEL_NAMES: dict[str, ModelCode] = {"nmc622": ModelCode.NMC622, "lfp": ModelCode.LFP, "lmo_2ndlife": ModelCode.LMO_2NDLIFE}
 
 
 def arrhenius(temp_k: np.ndarray, ea_j_per_mol: float, t_ref_k: float = T_REF_K) -> np.ndarray:
@@ -123,31 +127,46 @@ class LfpParams:
     cell_capacity_ah: float = 250.0
 
 
+@dataclass(frozen=True)
+class Lmo2ndLifeParams:
+    """Second-life Nissan Leaf LMO/graphite half-modules (Braco et al.; BLAST-Lite
+    ``lmo_gr_NissanLeaf66Ah_2ndLife_2020``). Losses are relative to the capacity at the start of
+    second life (the tested modules began at ~70 % of new). Cycle fade depends on throughput only
+    (data at 25 C, 100 % DOD, 1C)."""
+
+    a_cal: float = 3.25e8
+    b_cal_k: float = -7.58e3
+    c_cal_k: float = 162.0
+    p_cal: float = 0.464
+    a_cyc: float = 7.58e-5
+    p_cyc: float = 1.08
+
+
 NMC622 = Nmc622Params()
 LFP = LfpParams()
+LMO_2NDLIFE = Lmo2ndLifeParams()
 
 
 def nmc622_cal_rate(temp_k: np.ndarray, soc: np.ndarray, p: Nmc622Params = NMC622) -> np.ndarray:
     """Calendar coefficient ``b1t`` (loss per sqrt(day)); clipped at 0 (the fitted cubic is slightly
-    negative below ~2 % SOC, which would otherwise let capacity grow)."""
-    poly = (
-        p.b1t_0
-        + p.b1t_1 * soc
-        + p.b1t_2 * soc**2
-        + p.b1t_3 * soc**3
-        + p.b1t_4_per_k * soc * temp_k
-        + p.b1t_5_per_k * np.maximum(0.0, temp_k - 328.15)
-    )
+    negative below ~2 % SOC, which would otherwise let capacity grow).
+
+    ``b1t = Arr(T, Ea) * (b0 + b1 soc + b2 soc^2 + b3 soc^3 + b4 soc T + b5 max(0, T - 328.15 K))``
+    """
+    poly = p.b1t_0 + soc * (p.b1t_1 + soc * (p.b1t_2 + soc * p.b1t_3) + p.b1t_4_per_k * temp_k)
+    poly = poly + p.b1t_5_per_k * np.maximum(0.0, temp_k - 328.15)
     return np.maximum(0.0, arrhenius(temp_k, p.b1t_ea_j_per_mol) * poly)
 
 
 def nmc622_cyc_factor(
     temp_k: np.ndarray, soc: np.ndarray, dod: np.ndarray, c_chg: np.ndarray, p: Nmc622Params = NMC622
 ) -> np.ndarray:
-    """Cycle factor ``b1N`` (dimensionless); cycle coefficient is ``b1t * b1N * b1n_4``."""
-    stress = np.sqrt(dod * c_chg)
-    first = p.b1n_0 * arrhenius(temp_k, p.b1n_ea1_j_per_mol) * stress * (1.0 + p.b1n_1 * soc) + p.b1n_2
-    return np.maximum(0.0, first) + p.b1n_3 * arrhenius(temp_k, p.b1n_ea2_j_per_mol) * dod**6
+    """Cycle factor ``b1N`` (dimensionless); the cycle coefficient is ``b1t * b1N * b1n_4``.
+
+    ``b1N = max(0, c0 Arr(T, Ea1) sqrt(DOD Cchg) (1 + c1 soc) + c2) + c3 Arr(T, Ea2) DOD^6``
+    """
+    first = p.b1n_0 * arrhenius(temp_k, p.b1n_ea1_j_per_mol) * np.sqrt(dod * c_chg) * (1.0 + p.b1n_1 * soc) + p.b1n_2
+    return np.maximum(0.0, first) + p.b1n_3 * arrhenius(temp_k, p.b1n_ea2_j_per_mol) * (dod * dod * dod) ** 2
 
 
 def lfp_cal_rate(temp_k: np.ndarray, soc: np.ndarray, p: LfpParams = LFP) -> np.ndarray:
@@ -159,6 +178,11 @@ def lfp_cal_rate(temp_k: np.ndarray, soc: np.ndarray, p: LfpParams = LFP) -> np.
 def lfp_cyc_rate(temp_k: np.ndarray, dod: np.ndarray, c_rate_avg: np.ndarray, p: LfpParams = LFP) -> np.ndarray:
     """LFP cycle coefficient ``k_cyc`` (loss per EFC**0.828); ``c_rate_avg`` is the time-averaged |C|."""
     return (p.p4 + p.p5 * dod + p.p6_h * c_rate_avg) * (np.exp(p.p7_k / temp_k) + np.exp(-p.p8_k / temp_k))
+
+
+def lmo2nd_cal_rate(temp_k: np.ndarray, soc: np.ndarray, p: Lmo2ndLifeParams = LMO_2NDLIFE) -> np.ndarray:
+    """Second-life LMO calendar coefficient ``A exp(B/T) exp(C soc/T)`` (loss per day**0.464)."""
+    return p.a_cal * np.exp(p.b_cal_k / temp_k) * np.exp(p.c_cal_k * soc / temp_k)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -174,7 +198,7 @@ def advance_power_state(y: np.ndarray, dx: np.ndarray, k: np.ndarray, p: float) 
     k = np.asarray(k, dtype=float)
     dx = np.asarray(dx, dtype=float)
     if p == 0.5:
-        return np.sqrt(y * y + k * k * dx)
+        return np.sqrt(y * y + k * k * np.maximum(dx, 0.0))
     active = (k > 0) & (dx > 0)
     k_safe = np.where(active, k, 1.0)
     x_eq = (y / k_safe) ** (1.0 / p)
@@ -240,39 +264,71 @@ def _rates_lfp(temp_k, soc, dod, efc, c_chg, dt_days):
     return lfp_cal_rate(temp_k, soc), lfp_cyc_rate(temp_k, dod, c_avg), LFP.p_cal, LFP.p_cyc
 
 
-RATE_FUNCTIONS: dict[int, Callable] = {int(ModelCode.NMC622): _rates_nmc622, int(ModelCode.LFP): _rates_lfp}
+def _rates_lmo2nd(temp_k, soc, dod, efc, c_chg, dt_days):
+    k_cyc = np.full(np.shape(temp_k), LMO_2NDLIFE.a_cyc)
+    return lmo2nd_cal_rate(temp_k, soc), k_cyc, LMO_2NDLIFE.p_cal, LMO_2NDLIFE.p_cyc
+
+
+RATE_FUNCTIONS: dict[int, Callable] = {
+    int(ModelCode.NMC622): _rates_nmc622,
+    int(ModelCode.LFP): _rates_lfp,
+    int(ModelCode.LMO_2NDLIFE): _rates_lmo2nd,
+}
 
 
 def _as_array(x, n: int) -> np.ndarray:
     a = np.asarray(x, dtype=float)
-    return np.broadcast_to(a, (n,)) if a.ndim == 0 else a
+    if a.ndim == 0:
+        return np.broadcast_to(a, (n,))
+    if a.shape != (n,):
+        raise ValueError(f"stressor array of shape {a.shape} for {n} batteries; expected a scalar or shape ({n},)")
+    return a
 
 
-def age_batteries(state: AgeingState, stressors: DailyStressors) -> AgeingState:
+def age_batteries(state: AgeingState, stressors: DailyStressors, groups: dict[int, np.ndarray | slice] | None = None) -> AgeingState:
     """Fast path: age every battery in ``state`` by one step of ``stressors``; returns a new state.
 
     Plain numpy in, plain numpy out; one call per simulated day for a whole fleet. Mixed chemistries
-    are handled by masking on ``state.model_code``.
+    are handled per model code; pass ``groups`` (model code -> row indices, e.g. cached by the
+    caller) to skip finding them every call.
     """
     n = state.q_loss_cal.shape[0]
-    s = [
-        _as_array(v, n)
-        for v in (stressors.temp_c, stressors.soc_mean, stressors.dod, stressors.efc, stressors.c_chg, stressors.dt_days)
-    ]
-    temp_k = s[0] + KELVIN
-    args = (temp_k, *s[1:])
+    fields_ = (stressors.temp_c, stressors.soc_mean, stressors.dod, stressors.efc, stressors.c_chg, stressors.dt_days)
+    temp_c, soc, dod, efc, c_chg, dt_days = (_as_array(v, n) for v in fields_)
+    args = (temp_c + KELVIN, soc, dod, efc, c_chg, dt_days)
     codes = state.model_code
-    present = np.unique(codes) if n else np.array([], dtype=np.int8)
-    if present.size == 1:
-        new_cal, new_cyc = _advance(RATE_FUNCTIONS[int(present[0])], state.q_loss_cal, state.q_loss_cyc, args)
-    else:
-        new_cal = state.q_loss_cal.copy()
-        new_cyc = state.q_loss_cyc.copy()
-        for code in present:
-            m = codes == code
-            sub = tuple(a[m] for a in args)
-            new_cal[m], new_cyc[m] = _advance(RATE_FUNCTIONS[int(code)], state.q_loss_cal[m], state.q_loss_cyc[m], sub)
+    if n and groups is None and codes.min() == codes.max():
+        new_cal, new_cyc = _advance(RATE_FUNCTIONS[int(codes[0])], state.q_loss_cal, state.q_loss_cyc, args)
+        return replace(state, q_loss_cal=new_cal, q_loss_cyc=new_cyc)
+    if groups is None:
+        groups = model_groups(codes)
+    new_cal = np.array(state.q_loss_cal, dtype=float)
+    new_cyc = np.array(state.q_loss_cyc, dtype=float)
+    for code, rows in groups.items():
+        sub = tuple(_select(a, rows) for a in args)
+        new_cal[rows], new_cyc[rows] = _advance(RATE_FUNCTIONS[int(code)], _select(state.q_loss_cal, rows), _select(state.q_loss_cyc, rows), sub)
     return replace(state, q_loss_cal=new_cal, q_loss_cyc=new_cyc)
+
+
+def _select(a: np.ndarray, rows: np.ndarray | slice) -> np.ndarray:
+    """Rows of a per-battery array; broadcast scalars stay broadcast and slices are views (no copy)."""
+    if isinstance(rows, slice):
+        return a[rows]
+    if a.ndim == 1 and a.size and a.strides == (0,):
+        return np.broadcast_to(a[:1], (rows.size,))
+    return a.take(rows)
+
+
+def model_groups(codes: np.ndarray) -> dict[int, np.ndarray | slice]:
+    """Rows of each ageing model present in ``codes``: a slice when contiguous (no copies), else indices."""
+    counts = np.bincount(codes.astype(np.int64), minlength=len(ModelCode))
+    groups: dict[int, np.ndarray | slice] = {}
+    for c in range(counts.size):
+        if counts[c]:
+            rows = np.flatnonzero(codes == c)
+            contiguous = rows[-1] - rows[0] + 1 == rows.size
+            groups[c] = slice(int(rows[0]), int(rows[-1]) + 1) if contiguous else rows
+    return groups
 
 
 def _advance(rate_fn, cal, cyc, args):

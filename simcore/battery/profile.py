@@ -33,6 +33,8 @@ from .ageing import (
     arrhenius,
     lfp_cal_rate,
     lfp_cyc_rate,
+    lmo2nd_cal_rate,
+    LMO_2NDLIFE,
     nmc622_cal_rate,
     nmc622_cyc_factor,
 )
@@ -82,11 +84,11 @@ def load_profile(path: str | Path) -> Profile:
         bad = np.flatnonzero(bad_mask)
         if bad.size:
             i = int(bad[0])
-            raise InputError(path, f"row {i + 2}, column {col}", values[col][i], allowed)
+            raise InputError(path, f"row {i + 2}, column {col}", float(values[col][i]), allowed)
     bad = np.flatnonzero(np.diff(values["time_s"]) <= 0)
     if bad.size:
         i = int(bad[0]) + 1
-        raise InputError(path, f"row {i + 2}, column time_s", values["time_s"][i], "strictly increasing times")
+        raise InputError(path, f"row {i + 2}, column time_s", float(values["time_s"][i]), "strictly increasing times")
     return Profile(values["time_s"], values["soc"], values["temperature_c"])
 
 
@@ -173,10 +175,13 @@ def _interval_rates(model: ModelCode, soc, temp_k, iv: _Intervals, per_day) -> t
             b1t = nmc622_cal_rate(tk, s)
             k_cal += 0.5 * b1t
             k_cyc += 0.5 * b1t * nmc622_cyc_factor(tk, s, dod_j, c_chg_j) * NMC622.b1n_4
-        else:
+        elif model == ModelCode.LFP:
             c_avg_j = (2.0 * per_day["efc"] / (24.0 * per_day["dt_days"]))[day_of]
             k_cal += 0.5 * lfp_cal_rate(tk, s)
             k_cyc += 0.5 * lfp_cyc_rate(tk, dod_j, c_avg_j)
+        else:
+            k_cal += 0.5 * lmo2nd_cal_rate(tk, s)
+            k_cyc += 0.5 * LMO_2NDLIFE.a_cyc
     return k_cal, k_cyc
 
 
@@ -205,7 +210,7 @@ def simulate_profile(
     k_cal = np.add.reduceat(k_cal_j * w_t, iv.starts) / np.add.reduceat(w_t, iv.starts)
     q_moved = np.add.reduceat(w_q, iv.starts)
     k_cyc = np.divide(np.add.reduceat(k_cyc_j * w_q, iv.starts), q_moved, out=np.zeros(iv.n_days), where=q_moved > 0)
-    p = NMC622 if code == ModelCode.NMC622 else LFP
+    p = {ModelCode.NMC622: NMC622, ModelCode.LFP: LFP, ModelCode.LMO_2NDLIFE: LMO_2NDLIFE}[code]
     cal = np.empty(iv.n_days)
     cyc = np.empty(iv.n_days)
     y_cal = y_cyc = 0.0

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from .ageing import AgeingState, DailyStressors, age_batteries
+from .ageing import AgeingState, DailyStressors, age_batteries, model_groups
 from .chemistry import CHEMISTRIES, chemistry_codes, model_code_of
 from .soh import CATHODE_SHARES, CathodeShares, true_cathode_health
 
@@ -122,6 +122,8 @@ class BatteryStore:
         )
         self._log = _Growable({"battery": (i8, ()), "t_h": (f8, ()), "kind": (i1, ()), "holder_id": (i8, ())}, capacity)
         self._soh_log = _Growable({"battery": (i8, ()), "t_h": (f8, ()), "soh": (f4, ())}, capacity)
+        self._groups_cache: dict[int, np.ndarray] | None = None
+        self._groups_n = -1
 
     # ------------------------------------------------------------------ creation and identity
     def __len__(self) -> int:
@@ -147,14 +149,14 @@ class BatteryStore:
         if HolderKind(holder_kind) == HolderKind.NONE:
             raise ValueError("a battery must be created into a holder")
         sp, m = self.spread, self.modules_per_pack
+        chem = chemistry_codes(chemistry, n)  # validate everything before any row is added
+        nom = np.broadcast_to(np.asarray(nominal_kwh, dtype=float), (n,))
+        if chem.size != n or np.any(~(nom > 0)):
+            raise ValueError("chemistry must name n batteries and nominal_kwh must be > 0")
         sl = self._b.reserve(n)
         b = self._b.cols
-        chem = chemistry_codes(chemistry, n)
         b["chemistry"][sl] = chem
         b["model_code"][sl] = model_code_of(chem)
-        nom = np.broadcast_to(np.asarray(nominal_kwh, dtype=float), (n,))
-        if np.any(nom <= 0):
-            raise ValueError("nominal_kwh must be > 0")
         b["nominal_kwh"][sl] = nom
         b["created_t_h"][sl] = t_h
         b["fade_scalar"][sl] = rng.lognormal(0.0, sp.fade_scalar_sigma, n)
@@ -238,9 +240,11 @@ class BatteryStore:
         bat = self._log["battery"][keep]
         valid = (bat >= 0) & (bat < n)
         keep, bat = keep[valid], bat[valid]
-        # later rows overwrite earlier ones: fancy assignment keeps the last write per index
-        kind[bat] = self._log["kind"][keep]
-        hid[bat] = self._log["holder_id"][keep]
+        # last row per battery (rows of one battery are chronological in append order)
+        uniq, first_in_reversed = np.unique(bat[::-1], return_index=True)
+        last = keep[keep.size - 1 - first_in_reversed]
+        kind[uniq] = self._log["kind"][last]
+        hid[uniq] = self._log["holder_id"][last]
         return kind, hid
 
     def counts_by_holder(self) -> dict[str, int]:
@@ -265,8 +269,16 @@ class BatteryStore:
 
     # ------------------------------------------------------------------ ageing and history
     def ageing_state(self, ids: np.ndarray | slice = slice(None)) -> AgeingState:
-        """Nominal model state of the selected batteries (copies), for :func:`age_batteries`."""
-        return AgeingState(self._b["q_loss_cal"][ids].copy(), self._b["q_loss_cyc"][ids].copy(), self._b["model_code"][ids].copy())
+        """Nominal model state of the selected batteries (views for a slice), for :func:`age_batteries`."""
+        b = self._b
+        return AgeingState(b["q_loss_cal"][ids], b["q_loss_cyc"][ids], b["model_code"][ids])
+
+    def _groups(self) -> dict[int, np.ndarray | slice]:
+        """Row indices per ageing model over all batteries (cached until the next create)."""
+        if self._groups_cache is None or self._groups_n != len(self):
+            self._groups_cache = model_groups(self._b["model_code"])
+            self._groups_n = len(self)
+        return self._groups_cache
 
     def age(
         self,
@@ -277,31 +289,50 @@ class BatteryStore:
     ) -> None:
         """Age the selected batteries by one step and add the step to their history.
 
-        ``throughput_kwh`` (energy in + out) defaults to ``2 x efc x current capacity``.
+        ``ids`` is an array of distinct ids or ``slice(None)`` (all batteries, fastest: in-place on views).
+        Stressor fields are scalars or arrays aligned with ``ids``. ``throughput_kwh`` (energy in +
+        out) defaults to ``2 x efc x current capacity``.
         """
         b = self._b
         if isinstance(ids, slice):
-            ids = np.arange(len(self))[ids]
-        n = ids.size
-        new = age_batteries(self.ageing_state(ids), stressors)
-        dt = np.broadcast_to(np.asarray(stressors.dt_days, dtype=float), (n,))
-        efc = np.broadcast_to(np.asarray(stressors.efc, dtype=float), (n,))
-        temp = np.broadcast_to(np.asarray(stressors.temp_c, dtype=float), (n,))
-        soc = np.broadcast_to(np.asarray(stressors.soc_mean, dtype=float), (n,))
-        dod = np.broadcast_to(np.asarray(stressors.dod, dtype=float), (n,))
+            if ids != slice(None):
+                ids = np.arange(len(self))[ids]
+        else:
+            ids = np.asarray(ids, dtype=np.int64)
+        whole = isinstance(ids, slice)
+        n = len(self) if whole else ids.size
+        groups = self._groups() if whole else None
+        new = age_batteries(self.ageing_state(ids), stressors, groups)
         if throughput_kwh is None:
-            throughput_kwh = 2.0 * efc * self.capacity_kwh(ids)
-        b["q_loss_cal"][ids] = new.q_loss_cal
-        b["q_loss_cyc"][ids] = new.q_loss_cyc
-        b["throughput_kwh"][ids] += throughput_kwh
-        b["v2g_throughput_kwh"][ids] += v2g_throughput_kwh
-        b["efc"][ids] += efc
-        b["age_days"][ids] += dt
-        b["temp_c_days"][ids] += temp * dt
-        b["soc_days"][ids] += soc * dt
-        b["dod_efc"][ids] += dod * efc
-        b["days_above_35c"][ids] += np.where(temp > 35.0, dt, 0.0)
-        b["days_soc_above_90"][ids] += np.where(soc > 0.9, dt, 0.0)
+            throughput_kwh = 2.0 * np.asarray(stressors.efc, dtype=float) * self.capacity_kwh(ids)
+        dt = np.asarray(stressors.dt_days, dtype=float)
+        efc = np.asarray(stressors.efc, dtype=float)
+        temp = np.asarray(stressors.temp_c, dtype=float)
+        soc = np.asarray(stressors.soc_mean, dtype=float)
+        dod = np.asarray(stressors.dod, dtype=float)
+        unit_dt = dt.ndim == 0 and float(dt) == 1.0
+        updates = {
+            "throughput_kwh": throughput_kwh,
+            "v2g_throughput_kwh": v2g_throughput_kwh,
+            "efc": efc,
+            "age_days": dt,
+            "temp_c_days": temp if unit_dt else temp * dt,
+            "soc_days": soc if unit_dt else soc * dt,
+            "dod_efc": dod * efc,
+            "days_above_35c": (temp > 35.0) if unit_dt else np.where(temp > 35.0, dt, 0.0),
+            "days_soc_above_90": (soc > 0.9) if unit_dt else np.where(soc > 0.9, dt, 0.0),
+        }
+        if whole:
+            b["q_loss_cal"][:] = new.q_loss_cal
+            b["q_loss_cyc"][:] = new.q_loss_cyc
+            for k, v in updates.items():
+                col = b[k]
+                col += v
+        else:
+            b["q_loss_cal"][ids] = new.q_loss_cal
+            b["q_loss_cyc"][ids] = new.q_loss_cyc
+            for k, v in updates.items():
+                b.cols[k][ids] += np.broadcast_to(v, (n,))
 
     def repair_modules(self, battery: int, modules: list[int], rng: np.random.Generator) -> None:
         """Replace modules of one battery with new ones (the only way capacity goes back up)."""
@@ -397,6 +428,41 @@ class BatteryStore:
             "days_soc_above_90": b["days_soc_above_90"][ids].copy(),
             "model_loss": self.model_loss(ids).copy(),
         }
+
+    # ------------------------------------------------------------------ tables for the results folder
+    def to_frames(self) -> dict[str, "pd.DataFrame"]:
+        """The store as pandas tables (batteries with true state and history, holder log, SOH log),
+        ready for Parquet in a results folder."""
+        import pandas as pd
+
+        b = self._b
+        n = len(self)
+        batteries = pd.DataFrame(
+            {
+                "battery_id": np.arange(n, dtype=np.int64),
+                "passport": [self.passport(i) for i in range(n)],
+                "chemistry": pd.Categorical.from_codes(b["chemistry"], CHEMISTRIES),
+                "nominal_kwh": b["nominal_kwh"],
+                "created_t_h": b["created_t_h"],
+                "holder_kind": pd.Categorical.from_codes(b["holder_kind"], [k.name for k in HolderKind]),
+                "holder_id": b["holder_id"],
+                "soh": self.soh(),
+                "capacity_kwh": self.capacity_kwh(),
+                "cathode_health": self.cathode_health(),
+                **self.history_summary(),
+            }
+        )
+        log = self.holder_log()
+        holder_log = pd.DataFrame(
+            {
+                "battery_id": log["battery"],
+                "t_h": log["t_h"],
+                "holder_kind": pd.Categorical.from_codes(log["kind"], [k.name for k in HolderKind]),
+                "holder_id": log["holder_id"],
+            }
+        )
+        soh_log = pd.DataFrame({"battery_id": self._soh_log["battery"], "t_h": self._soh_log["t_h"], "soh": self._soh_log["soh"]})
+        return {"batteries": batteries, "holder_log": holder_log, "soh_log": soh_log}
 
     # ------------------------------------------------------------------ inspection
     def __getitem__(self, battery: int | str) -> "BatteryView":

@@ -1,0 +1,130 @@
+"""The ``ev_fleet`` component: the vectorised fleet on the World's clock, with series, summary and inspection.
+
+Series (MW, scaled from the simulated sample to the represented fleet): ``ev.demand_mw`` and its split
+``ev.demand_home_mw`` / ``ev.demand_work_mw`` / ``ev.demand_other_mw`` (public normal and fast
+charging), plus ``ev.plugged_share`` and ``ev.mean_soc`` when ``record_state`` is on.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from agents.fleet.model import FleetModel
+from agents.fleet.params import FleetParams
+from agents.fleet.tables import DRIVING, HOME, OTHER, WORK
+from agents.fleet.view import EVView
+from simcore.component import Component
+from simcore.errors import InputError
+from simcore.registry import register
+
+
+@register("ev_fleet")
+class EVFleet(Component):
+    """Commuter and non-commuter EVs that drive, park, plug in and charge under a policy."""
+
+    Params = FleetParams
+    tick_order = 20
+    id_prefixes = ("ev",)
+
+    def setup(self) -> None:
+        p: FleetParams = self.params
+        clock = self.world.clock
+        if p.warmup_days >= clock.days:
+            raise InputError(self.world.scenario.file, f"components.{self.name}.warmup_days", p.warmup_days,
+                             f"fewer days than the clock's {clock.days} (the rest is the reporting window)")
+        day_types = np.array([1 if clock.day_start(d).day_of_week >= 5 else 0 for d in range(clock.days + 1)],
+                             dtype=np.int8)
+        self.model = FleetModel(
+            p, ticks_per_day=clock.ticks_per_day, tick_h=clock.tick_h, day_types=day_types,
+            rng_population=self.world.rng(f"{self.name}.population"),
+            rng_trips=self.world.rng(f"{self.name}.trips"),
+            rng_plugin=self.world.rng(f"{self.name}.plugin"))
+        if p.charging_policy == "night_tariff" and not self.model.night_mask.any():
+            raise InputError(self.world.scenario.file, f"components.{self.name}.night_start_h", p.night_start_h,
+                             f"a night window that contains at least one {clock.tick_minutes}-minute tick start")
+        self.model.sink = self._emit
+        self.model.wants = self.world.wants
+        self.scale = p.size / p.n_sim
+        rec = self.world.recorder
+        self.s_total = rec.add("ev.demand_mw", "MW")
+        self.s_loc = [rec.add("ev.demand_home_mw", "MW"), rec.add("ev.demand_work_mw", "MW"),
+                      rec.add("ev.demand_other_mw", "MW")]
+        self.s_plugged = rec.add("ev.plugged_share", "1") if p.record_state else None
+        self.s_soc = rec.add("ev.mean_soc", "1") if p.record_state else None
+        self._to_mw = self.scale / 1000.0
+
+    def _emit(self, kind: str, payload: dict[str, Any]) -> None:
+        self.world.emit(kind, self.name, **payload)
+
+    def on_tick(self, tick: int) -> None:
+        m = self.model
+        flows = m.step(tick)
+        mw = flows.power_kw * self._to_mw
+        self.s_loc[HOME][tick] = mw[HOME]
+        self.s_loc[WORK][tick] = mw[WORK]
+        self.s_loc[OTHER][tick] = mw[OTHER]
+        self.s_total[tick] = mw.sum()
+        if self.s_plugged is not None:
+            self.s_plugged[tick] = m.plugged.mean()
+            self.s_soc[tick] = float(m.energy_kwh.sum() / m.pop.battery_kwh.sum(dtype=np.float64))
+        if tick % m.T == 0:
+            plan = m.today
+            self.world.emit("ev.day", self.name, day=m.day, trips=int(plan.n_legs.sum()),
+                            driving_evs=int((plan.n_legs > 0).sum()))
+
+    # -- observation ---------------------------------------------------------------------------
+    def __len__(self) -> int:
+        return self.model.n
+
+    def __getitem__(self, i: int) -> EVView:
+        if not -self.model.n <= i < self.model.n:
+            raise IndexError(f"EV index {i} out of range 0..{self.model.n - 1}")
+        return EVView(self.model, int(i) % self.model.n)
+
+    def inspect(self, key: str | None = None) -> dict[str, Any]:
+        if key is None:
+            m = self.model
+            return {**super().inspect(None), "day": m.day,
+                    "now": {"driving": int((m.loc == DRIVING).sum()), "plugged": int(m.plugged.sum()),
+                            "charging": int((m.power_kw > 0).sum()), "mean_soc": float(m.soc().mean())},
+                    "totals": dict(vars(m.totals)), **self.summary()}
+        try:
+            i = int(key)
+        except ValueError:
+            raise KeyError(f"EV ids are integers 0..{self.model.n - 1}, got {key!r}") from None
+        if not 0 <= i < self.model.n:
+            raise KeyError(f"EV id {i} out of range 0..{self.model.n - 1}")
+        return self[i].as_dict()
+
+    def summary(self) -> dict[str, Any]:
+        """KPIs over the reporting window (ticks after ``warmup_days``) for the represented fleet."""
+        m = self.model
+        done = self.world.ticks_done
+        lo = min(m.warm_ticks, done)
+        total = self.s_total[lo:done]
+        dt = m.dt
+        t = m.totals
+        out: dict[str, Any] = {"ev.count": int(self.params.size), "ev.sample": int(m.n)}
+        if total.size == 0:
+            return out
+        energy = float(np.sum(total) * dt)
+        k = int(np.argmax(total))
+        days = total.size * dt / 24.0
+        loc_energy = [float(np.sum(s[lo:done]) * dt) for s in self.s_loc]
+        out.update({
+            "ev.energy_mwh": energy,
+            "ev.peak_mw": float(total[k]),
+            "ev.peak_time": self.world.clock.times[lo + k].isoformat(),
+            "ev.energy_share_home": loc_energy[HOME] / energy if energy > 0 else 0.0,
+            "ev.energy_share_work": loc_energy[WORK] / energy if energy > 0 else 0.0,
+            "ev.energy_share_other": loc_energy[OTHER] / energy if energy > 0 else 0.0,
+            "ev.plugins_per_ev_week": t.w_plugins / m.n / days * 7.0,
+            "ev.mean_soc_at_plugin": t.w_soc_at_plugin / t.w_plugins if t.w_plugins else float("nan"),
+            "ev.public_fast_charges": int(round(t.w_fast_charges * self.scale)),
+            "ev.public_fast_charges_per_ev_week": t.w_fast_charges / m.n / days * 7.0,
+            "ev.km_per_ev_day": t.w_km / m.n / days,
+            "ev.report_days": days,
+        })
+        return out

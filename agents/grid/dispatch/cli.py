@@ -1,0 +1,93 @@
+"""``evcycle dispatch DIR``: solve one problem folder and write its schedules.
+
+Exit codes: 0 solved; 2 bad input (InputError, raised to the main CLI); 3 in ``--strict`` mode when
+demand or reserve is not met: the handler raises :class:`simcore.errors.SupplyShortfallError` with a
+report of the periods and shortfalls (after writing the results), which the main CLI maps to 3.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from agents.grid.dispatch.problem import load_problem
+from agents.grid.dispatch.solve import DEFAULT_GAP, DispatchResult, solve
+from simcore.errors import InputError, SupplyShortfallError
+
+
+def add_subcommand(subparsers) -> None:
+    p = subparsers.add_parser("dispatch", help="solve a unit-commitment problem folder (the MILP alone)",
+                              description="Solve the dispatch MILP of a problem folder (docs/dispatch.md).")
+    p.add_argument("problem_dir", metavar="DIR", help="problem folder (problem.json + CSV tables)")
+    p.add_argument("--gap", type=float, default=DEFAULT_GAP,
+                   help=f"relative MIP gap to stop at (default {DEFAULT_GAP:g}; 0 proves optimality)")
+    p.add_argument("--time-limit", type=float, default=None, metavar="S", help="solver time limit in seconds")
+    p.add_argument("--strict", action="store_true",
+                   help="exit 3 with a report if any demand or reserve is not met")
+    p.add_argument("--out", default=None, metavar="DIR", help="write result.json and schedules (CSV) here")
+    p.set_defaults(handler=run)
+
+
+def shortfall_report(result: DispatchResult) -> str | None:
+    """Readable lines on where supply falls short, or None when demand and reserve are met."""
+    sysdf = result.system
+    lines = []
+    h = result.period_hours
+    for col, what in (("unserved_mw", "unserved demand"), ("reserve_shortfall_mw", "reserve shortfall")):
+        short = sysdf[sysdf[col] > 1e-6]
+        if len(short):
+            lines.append(f"{what}: {short[col].sum() * h:.6g} MWh in {len(short)} period(s)")
+            for t, row in short.iterrows():
+                lines.append(f"  period {t}: short {row[col]:.6g} MW (demand {row['demand_mw']:.6g} MW, "
+                             f"reserve required {row['reserve_req_mw']:.6g} MW)")
+    ev = result.ev_shortfall_total_mwh
+    if ev > 1e-6:
+        lines.append(f"EV energy not supplied: {ev:.6g} MWh")
+    if not lines:
+        return None
+    return f"dispatch '{result.name}': supply falls short\n" + "\n".join(lines)
+
+
+def write_atomically(result: DispatchResult, out: Path) -> None:
+    """Write into a temporary sibling folder, then rename it into place."""
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    try:
+        result.save(tmp)
+        if out.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+            os.replace(out, old / out.name)
+            os.replace(tmp, out)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, out)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def run(args: argparse.Namespace) -> int:
+    if not (0 <= args.gap < 1):
+        raise InputError("--gap", "gap", args.gap, "a number in [0, 1)")
+    if args.time_limit is not None and not args.time_limit > 0:
+        raise InputError("--time-limit", "time_limit", args.time_limit, "a number of seconds > 0")
+    problem = load_problem(args.problem_dir)
+    result = solve(problem, gap=args.gap, time_limit_s=args.time_limit)
+    print(f"objective: {result.objective:.10g}")
+    print(f"unserved_mwh: {result.unserved_mwh:.10g}")
+    print(f"reserve_shortfall_mwh: {result.reserve_shortfall_mwh:.10g}")
+    print(f"co2_t: {result.co2_t:.10g}")
+    print(f"status: {result.status}  mip_gap: {result.mip_gap:.3g}  "
+          f"build_s: {result.build_s:.3f}  solve_s: {result.solve_s:.3f}")
+    if args.out:
+        write_atomically(result, Path(args.out))
+        print(f"written: {args.out}")
+    if args.strict:
+        report = shortfall_report(result)
+        if report:
+            raise SupplyShortfallError(report)
+    return 0

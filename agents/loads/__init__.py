@@ -1,0 +1,1 @@
+"""Exogenous demand and supply profiles: base-load curves (``load_curve``) and PV output (``pv_profile``)."""

@@ -1,0 +1,102 @@
+"""Intraday stage: re-dispatch on actual data with the day-ahead commitment fixed."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from agents.grid.dispatch import DispatchSession, solve
+from dispatch_testkit import check_balance, problem, unit
+from simcore.errors import InputError
+
+
+def _units():
+    return [unit("A", 0, 100, marginal=10, status=10, p0=100),
+            unit("B", 20, 100, marginal=20, no_load=200, status=-10)]
+
+
+def _with_demand(p, demand):
+    q = copy.deepcopy(p)
+    q.demand["demand_mw"] = demand
+    return q.validate()
+
+
+def test_fixed_commitment_cannot_start_a_unit_for_an_unforeseen_peak():
+    forecast = problem(_units(), demand=[100, 100])
+    da = solve(forecast, gap=0)
+    assert da.commitment["B"].tolist() == [0, 0]
+    actual = _with_demand(forecast, [100, 130])
+    intraday = solve(actual, gap=0, fixed_commitment=da.commitment)
+    assert intraday.commitment.equals(da.commitment)
+    assert intraday.system["unserved_mw"].tolist() == pytest.approx([0, 30])
+    free = solve(actual, gap=0)
+    assert free.commitment.loc[2, "B"] == 1 and free.unserved_mwh == pytest.approx(0)
+
+
+def test_session_redispatch_matches_a_fresh_fixed_solve():
+    rng = np.random.default_rng(7)
+    T = 8
+    units = [unit(f"G{i}", 20, 150, marginal=10 + 5 * i, no_load=100 * i, ramp=60, min_up=3, min_down=2,
+                  status=4 if i < 2 else -4, p0=80 if i < 2 else 0) for i in range(6)]
+    demand = list(rng.uniform(200, 500, T))
+    ren = [{"name": "pv", "period": t + 1, "p_max_mw": float(rng.uniform(0, 100)), "p_min_mw": 0} for t in range(T)]
+    forecast = problem(units, demand=demand, reserve=[30] * T, renewables=ren)
+    session = DispatchSession(forecast, gap=0)
+    da = session.solve()
+    actual = copy.deepcopy(forecast)
+    actual.demand["demand_mw"] = np.array(demand) * rng.uniform(0.9, 1.1, T)
+    actual.renewables["p_max_mw"] = actual.renewables["p_max_mw"] * 0.5
+    actual.validate()
+    intraday = session.redispatch(actual, da.commitment)
+    fresh = solve(actual, gap=0, fixed_commitment=da.commitment)
+    assert intraday.commitment.equals(da.commitment)
+    assert intraday.objective == pytest.approx(fresh.objective, rel=1e-9)
+    check_balance(intraday, actual)
+    # the session can go back to a free MILP on the same model
+    session.unfix_commitment()
+    free = session.solve()
+    assert free.objective <= intraday.objective + 1e-6
+    assert free.objective == pytest.approx(solve(actual, gap=0).objective, rel=1e-6)
+
+
+def test_redispatch_rejects_a_problem_with_other_units():
+    p = problem(_units(), demand=[100, 100])
+    session = DispatchSession(p, gap=0)
+    da = session.solve()
+    other = problem([unit("A", 0, 100, marginal=10, status=10, p0=100)], demand=[100, 100])
+    with pytest.raises(InputError, match="thermal units"):
+        session.redispatch(other, da.commitment)
+
+
+def test_fixed_commitment_must_cover_every_unit():
+    p = problem(_units(), demand=[100, 100])
+    da = solve(p, gap=0)
+    with pytest.raises(InputError, match="unit 'B'"):
+        solve(p, fixed_commitment=da.commitment.drop(columns="B"))
+
+
+def test_fixed_commitment_breaking_min_up_time_is_an_input_error():
+    p = problem([unit("A", 0, 100, marginal=10, min_up=3, status=-5)], demand=[50, 50, 50])
+    bad = pd.DataFrame({"A": [1, 0, 0]}, index=pd.RangeIndex(1, 4, name="period"))
+    with pytest.raises(InputError, match="minimum up/down"):
+        solve(p, fixed_commitment=bad)
+
+
+@pytest.mark.parametrize("fixed_as_params", [False, True])
+def test_appsi_backend_gives_the_same_day_ahead_and_intraday_optimum(fixed_as_params):
+    rng = np.random.default_rng(11)
+    T = 6
+    units = [unit(f"G{i}", 10, 120, marginal=15 + 7 * i, no_load=80 * i, ramp=50, min_up=2, min_down=2,
+                  status=3 if i == 0 else -3, p0=60 if i == 0 else 0) for i in range(4)]
+    forecast = problem(units, demand=list(rng.uniform(100, 300, T)), reserve=[20] * T)
+    actual = _with_demand(forecast, list(forecast.demand["demand_mw"] * 1.05))
+    results = {}
+    for backend in ("highs", "appsi"):
+        kw = {"fixed_as_params": fixed_as_params} if backend == "appsi" else {}
+        s = DispatchSession(forecast, gap=0, backend=backend, **kw)
+        da = s.solve()
+        results[backend] = (da.objective, s.redispatch(actual, da.commitment).objective)
+    assert results["appsi"] == pytest.approx(results["highs"], rel=1e-9)
