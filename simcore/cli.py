@@ -16,7 +16,7 @@ from pathlib import Path
 from simcore.errors import InputError, SupplyShortfallError
 
 #: modules that add their own subcommands (``add_subcommand(subparsers)``), when present
-SUBCOMMAND_MODULES = ("agents.grid.dispatch.cli", "simcore.battery.cli")
+SUBCOMMAND_MODULES = ("agents.grid.dispatch.cli", "agents.grid.system", "simcore.battery.cli")
 
 
 def default_scenario() -> Path:

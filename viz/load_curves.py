@@ -42,7 +42,7 @@ def plot_day(results: Path, out: Path, day: str | None = None, title: str | None
     gw = frame.drop(columns="time") / 1000.0
     fig, ax = plt.subplots(figsize=(10, 5.5))
     base_cols = [c for c in gw.columns if c.startswith("load.") and c.endswith("_mw")]
-    ev_cols = [c for c in gw.columns if c.startswith("ev.demand_") and c.endswith("_mw")]
+    ev_cols = [c for c in gw.columns if c.startswith("ev.demand_") and c.endswith("_mw") and c != "ev.demand_mw"]
     stack = [gw[c] for c in base_cols + ev_cols]
     if stack:
         ax.stackplot(hours, stack, labels=base_cols + ev_cols, alpha=0.75, step="post")

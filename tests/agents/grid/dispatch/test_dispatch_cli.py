@@ -11,7 +11,7 @@ import pytest
 
 from agents.grid.dispatch import save_problem
 from agents.grid.dispatch.cli import add_subcommand
-from dispatch_testkit import problem, unit
+from tests.agents.grid.dispatch.dispatch_testkit import problem, unit
 from simcore.errors import InputError, SupplyShortfallError
 
 

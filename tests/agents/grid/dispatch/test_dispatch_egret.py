@@ -11,7 +11,7 @@ import pytest
 
 from agents.grid.dispatch import solve
 from agents.grid.dispatch.egret_json import load_uc_json
-from dispatch_testkit import EGRET_DIR, RTS_DIR, check_balance
+from tests.agents.grid.dispatch.dispatch_testkit import EGRET_DIR, RTS_DIR, check_balance
 
 EGRET_OBJECTIVES = {1: 4201915.017320504, 2: 5454367.7670904165, 3: 5999272.361123627,
                     4: 5461120.3231092375, 5: 6062406.32677043}

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from agents.grid.dispatch import load_problem, save_problem, solve
-from dispatch_testkit import problem, unit
+from tests.agents.grid.dispatch.dispatch_testkit import problem, unit
 from simcore.errors import InputError
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from agents.grid.dispatch import DispatchSession, solve
-from dispatch_testkit import check_balance, problem, unit
+from tests.agents.grid.dispatch.dispatch_testkit import check_balance, problem, unit
 from simcore.errors import InputError
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from agents.grid.dispatch import solve
-from dispatch_testkit import check_balance, problem, unit
+from tests.agents.grid.dispatch.dispatch_testkit import check_balance, problem, unit
 
 
 def approx(x):
