@@ -64,3 +64,34 @@ def plot_day(results: Path, out: Path, day: str | None = None, title: str | None
     fig.savefig(out, dpi=110)
     plt.close(fig)
     return out
+
+
+def plot_ev_compare(results: dict[str, Path], out: Path, day: str | None = None) -> Path:
+    """EV charging demand of several runs on one day (GW), with PV output on a second axis if recorded."""
+    fig, ax = plt.subplots(figsize=(10, 5))
+    pv = None
+    for label, folder in results.items():
+        frame = select_day(read_timeseries(folder), day)
+        hours = (frame["time"] - frame["time"].iloc[0]).dt.total_seconds() / 3600.0
+        ax.step(hours, frame["ev.demand_mw"] / 1000.0, where="post", label=f"EV demand: {label}", linewidth=1.8)
+        if pv is None and "pv.output_mw" in frame:
+            pv = (hours, frame["pv.output_mw"] / 1000.0)
+    ax.set_xlim(0, 24)
+    ax.set_xticks(range(0, 25, 3))
+    ax.set_xlabel("hour of day")
+    ax.set_ylabel("EV charging, GW")
+    ax.grid(alpha=0.3)
+    handles, labels = ax.get_legend_handles_labels()
+    if pv is not None:
+        ax2 = ax.twinx()
+        line = ax2.fill_between(pv[0], pv[1], step="post", color="gold", alpha=0.25, label="PV output")
+        ax2.set_ylabel("PV, GW")
+        handles.append(line)
+        labels.append("PV output (right axis)")
+    ax.legend(handles, labels, loc="upper left", fontsize=9)
+    fig.tight_layout()
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(out, dpi=110)
+    plt.close(fig)
+    return out

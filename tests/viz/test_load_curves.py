@@ -37,3 +37,14 @@ def test_plot_command(tmp_path, capsys):
     assert main(["plot", str(results), "--day", "2040-08-02"]) == 0
     assert (results / "day-2040-08-02.png").is_file()
     assert main(["plot", str(tmp_path / "missing")]) == 2
+
+
+def test_ev_compare_plot_overlays_runs(tmp_path):
+    from viz.load_curves import plot_ev_compare
+
+    folder = _results(tmp_path)
+    frame = pd.read_parquet(folder / "timeseries.parquet")
+    frame["ev.demand_mw"] = frame["ev.demand_home_mw"]
+    frame.to_parquet(folder / "timeseries.parquet")
+    out = plot_ev_compare({"a": folder, "b": folder}, tmp_path / "cmp.png")
+    assert out.read_bytes()[:4] == b"\x89PNG"
