@@ -8,14 +8,12 @@ report of the periods and shortfalls (after writing the results), which the main
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
-import tempfile
 from pathlib import Path
 
 from agents.grid.dispatch.problem import load_problem
 from agents.grid.dispatch.solve import DEFAULT_GAP, DispatchResult, solve
 from simcore.errors import InputError, SupplyShortfallError
+from simcore.results import atomic_folder
 
 
 def add_subcommand(subparsers) -> None:
@@ -52,22 +50,9 @@ def shortfall_report(result: DispatchResult) -> str | None:
 
 
 def write_atomically(result: DispatchResult, out: Path) -> None:
-    """Write into a temporary sibling folder, then rename it into place."""
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-    try:
+    """Write the schedules into a temporary sibling folder, then rename it into place."""
+    with atomic_folder(out) as tmp:
         result.save(tmp)
-        if out.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-            os.replace(out, old / out.name)
-            os.replace(tmp, out)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, out)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def run(args: argparse.Namespace) -> int:
