@@ -245,6 +245,33 @@ def bench_egret(args) -> dict:
     return out
 
 
+def vgi_days(variant: str, start: str, days: int) -> dict:
+    """Wall time of the Kyushu 2030 VGI scenario loop (fleet + grid agent) for ``days`` days of one variant."""
+    from simcore import World
+    scen = Path(__file__).resolve().parents[1] / "scenarios" / "kyushu_2030_vgi.yaml"
+    t0 = time.perf_counter()
+    w = World.from_scenario(scen, variant=variant, overrides={"clock.start": start, "clock.days": days})
+    build = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    w.run()
+    run = time.perf_counter() - t1
+    g = w.components["grid"]
+    s = w.summary()
+    return {"variant": variant, "start": start, "days": days, "build_s": build, "run_s": run,
+            "s_per_day": run / days, "year_extrapolated_min": run / days * 365 / 60,
+            "co2_t": float(s["grid.co2_t"]), "ev_energy_mwh": float(s["ev.energy_mwh"]),
+            "timing_s": dict(g.timing)}
+
+
+def bench_vgi(args) -> dict:
+    """The year loop: each variant in its own process (they run in parallel on a multi-core machine)."""
+    from concurrent.futures import ProcessPoolExecutor
+    variants = ("uncontrolled", "smart", "v2g")
+    with ProcessPoolExecutor(max_workers=args.vgi_workers) as ex:
+        futs = {v: ex.submit(vgi_days, v, args.vgi_start, args.vgi_days) for v in variants}
+        return {v: f.result() for v, f in futs.items()}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", required=True, help="JSON file to write")
@@ -258,6 +285,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--egret", action="store_true", help="also solve EGRET test_case_1..5 to gap 0")
     ap.add_argument("--problem", action="append", default=[], metavar="DIR",
                     help="also benchmark a problem folder (hook for the Kyushu system)")
+    ap.add_argument("--vgi-days", type=int, default=0,
+                    help="also time the Kyushu VGI scenario loop for this many days per variant (0: skip)")
+    ap.add_argument("--vgi-start", default="2030-08-01", help="first day of the VGI loop")
+    ap.add_argument("--vgi-workers", type=int, default=1, help="variants run in this many processes")
+    ap.add_argument("--only-vgi", action="store_true", help="skip the dispatch cases, run only the VGI loop")
     args = ap.parse_args(argv)
     import highspy
     report = {"date_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "machine": {"python": platform.python_version(), "platform": platform.platform(),
@@ -266,13 +298,16 @@ def main(argv: list[str] | None = None) -> int:
               "settings": {"repeats": args.repeats, "slow_repeats": args.slow_repeats, "gap": args.gap,
                            "time_limit_s": args.time_limit},
               "cases": {}}
-    report["cases"]["synthetic_40"] = bench_case("synthetic_40", synthetic_day(), args, args.repeats)
+    if args.vgi_days > 0:
+        report["vgi_loop"] = bench_vgi(args)
+    if not args.only_vgi:
+        report["cases"]["synthetic_40"] = bench_case("synthetic_40", synthetic_day(), args, args.repeats)
     rts = SHARED / "pglib_uc_rts_gmlc" / "2020-07-06.json"
-    if not args.skip_rts and rts.is_file():
+    if not args.only_vgi and not args.skip_rts and rts.is_file():
         report["cases"]["rts_gmlc_2020-07-06"] = bench_case("rts_gmlc", load_uc_json(rts), args, args.slow_repeats)
-    for d in args.problem:
+    for d in ([] if args.only_vgi else args.problem):
         report["cases"][Path(d).name] = bench_case(Path(d).name, load_problem(d), args, args.repeats)
-    if args.egret and (SHARED / "egret").is_dir():
+    if args.egret and not args.only_vgi and (SHARED / "egret").is_dir():
         report["egret"] = bench_egret(args)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -11,6 +11,7 @@ inspected and summarised.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import mesa
@@ -54,6 +55,13 @@ class Component(mesa.Agent):
 
     def finish(self) -> None:
         """Called once when the run reaches the end of the horizon."""
+
+    def write_tables(self, folder: Path) -> None:
+        """Write this component's extra result tables (Parquet) into the results ``folder``.
+
+        Called by the runner while the results folder is being built; file names should start with the
+        component's name (``<name>_<table>.parquet``) so components never collide. Default: nothing.
+        """
 
     # -- observation ---------------------------------------------------------------------------
     def summary(self) -> dict[str, Any]:

@@ -6,6 +6,7 @@ there untouched, or the new one is complete.
 
 from __future__ import annotations
 
+import datetime
 import json
 import math
 import os
@@ -48,7 +49,7 @@ def to_jsonable(value: Any) -> Any:
         return value if math.isfinite(value) else None
     if isinstance(value, (np.bool_,)):
         return bool(value)
-    if isinstance(value, (pd.Timestamp,)):
+    if isinstance(value, (pd.Timestamp, datetime.date)):  # date: a YAML date given through --set
         return value.isoformat()
     if isinstance(value, np.ndarray):
         return to_jsonable(value.tolist())

@@ -59,6 +59,11 @@ def run_scenario(scenario: ResolvedScenario, out: Path | None = None, progress: 
         "events_recorded": len(world.trace.events),
         "events_dropped": world.trace.dropped,
     }
+
+    def component_tables(folder: Path) -> None:
+        for component in world.components.values():
+            component.write_tables(folder)
+
     write_results(out, manifest=manifest, summary=summary, timeseries=world.timeseries(),
-                  events=world.trace.frame())
+                  events=world.trace.frame(), extra=component_tables)
     return out, world

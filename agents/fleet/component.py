@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from agents.fleet.batteries import FleetBatteries
 from agents.fleet.model import FleetModel
 from agents.fleet.params import FleetParams
 from agents.fleet.tables import DRIVING, HOME, OTHER, WORK
@@ -26,7 +27,7 @@ class EVFleet(Component):
 
     Params = FleetParams
     tick_order = 20
-    id_prefixes = ("ev",)
+    id_prefixes = ("ev", "battery")
 
     def setup(self) -> None:
         p: FleetParams = self.params
@@ -54,6 +55,13 @@ class EVFleet(Component):
         self.s_plugged = rec.add("ev.plugged_share", "1") if p.record_state else None
         self.s_soc = rec.add("ev.mean_soc", "1") if p.record_state else None
         self._to_mw = self.scale / 1000.0
+        self.batteries: FleetBatteries | None = None
+        if p.batteries is not None:
+            m = self.model
+            self.batteries = FleetBatteries(
+                p.batteries, m.pop.battery_kwh, m.pop.km_per_kwh, m.energy_kwh, m.km, tick_h=clock.tick_h,
+                ticks_per_day=clock.ticks_per_day, first_day_of_year=clock.day_start(0).day_of_year - 1,
+                rng=self.world.rng(f"{self.name}.batteries"))
 
     def _emit(self, kind: str, payload: dict[str, Any]) -> None:
         self.world.emit(kind, self.name, **payload)
@@ -61,6 +69,8 @@ class EVFleet(Component):
     def on_tick(self, tick: int) -> None:
         m = self.model
         flows = m.step(tick)
+        if self.batteries is not None:
+            self.batteries.after_tick(tick, m.energy_kwh, m.power_kw, m.km)
         mw = flows.power_kw * self._to_mw
         self.s_loc[HOME][tick] = mw[HOME]
         self.s_loc[WORK][tick] = mw[WORK]
@@ -84,6 +94,10 @@ class EVFleet(Component):
         return EVView(self.model, int(i) % self.model.n)
 
     def inspect(self, key: str | None = None) -> dict[str, Any]:
+        if key is not None and key.startswith("B") and key[1:].isdigit():
+            if self.batteries is None:
+                raise KeyError(f"fleet {self.name!r} has no batteries (set its batteries option)")
+            return self.batteries.store[key].as_dict()
         if key is None:
             m = self.model
             return {**super().inspect(None), "day": m.day,
@@ -107,6 +121,8 @@ class EVFleet(Component):
         dt = m.dt
         t = m.totals
         out: dict[str, Any] = {"ev.count": int(self.params.size), "ev.sample": int(m.n)}
+        if self.batteries is not None:
+            out.update(self.batteries.summary())
         if total.size == 0:
             return out
         energy = float(np.sum(total) * dt)

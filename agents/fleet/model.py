@@ -33,6 +33,7 @@ class TickFlows:
     power_kw: np.ndarray = field(default_factory=lambda: np.zeros(3))  # by location home/work/other
     plugins: int = 0
     fast_charges: int = 0
+    discharge_kw: float = 0.0  # V2G: power fed back to the grid (kW, all locations)
 
 
 @dataclass
@@ -43,6 +44,8 @@ class Totals:
     battery_in_kwh: float = 0.0
     driven_kwh: float = 0.0
     unserved_kwh: float = 0.0  # trip energy the battery could not supply (should stay 0)
+    discharge_kwh: float = 0.0  # V2G: energy delivered to the grid
+    battery_out_kwh: float = 0.0  # V2G: energy taken from batteries (discharge_kwh / discharge efficiency)
     plugins: int = 0
     fast_charges: int = 0
     trips: int = 0
@@ -74,6 +77,11 @@ class FleetModel:
         self.plugin = plugin
         self.use_next_trip = params.plugin_model == "soc_next_trip"
         self.eff = params.charger_efficiency_pct / 100.0
+        self.discharge_eff = params.discharge_efficiency_pct / 100.0
+        self.controlled = params.charging_policy in ("smart", "v2g")
+        # smart / v2g: ``controller(tick) -> kW per EV`` (+ charge / - discharge), set by a grid agent;
+        # until one is set, connected EVs charge as under ``uncontrolled``
+        self.controller: Callable[[int], np.ndarray] | None = None
         self.warm_ticks = params.warmup_days * self.T
         self.sink: EventSink | None = None
         self.wants: Callable[[str], bool] = lambda kind: False
@@ -101,6 +109,9 @@ class FleetModel:
         self.km = np.zeros(n, np.float32)
         self.totals = Totals()
         self.flows = TickFlows()
+        if self.controlled:  # smart / v2g: EVs at home with a charger start the run connected
+            self.plugged[:] = pop.home_kw > 0
+            self.plug_kw[:] = pop.home_kw
 
         self.night_mask, self.window_left, self.night_start_tick = night_window(
             self.T, self.dt, params.night_start_h, params.night_end_h)
@@ -213,6 +224,17 @@ class FleetModel:
         today_km = plan.dist_km[ids, np.minimum(nxt, plan.dist_km.shape[1] - 1)]
         return np.where(later, today_km, self._tomorrow_km[ids])
 
+    def trips_need_kwh(self, ids: np.ndarray) -> np.ndarray:
+        """Energy each EV needs before it may next be unable to charge: the reserve plus all of today's
+        remaining legs (or, with none left, all of tomorrow's), capped at the charge target (float64)."""
+        legs = np.arange(self.today.dist_km.shape[1])[None, :]
+        today, tomorrow = self.today, self.tomorrow
+        left = (legs >= self.leg[ids, None]) & (legs < today.n_legs[ids, None])
+        km_today = np.where(left, today.dist_km[ids], 0.0).sum(axis=1, dtype=np.float64)
+        km_next = np.where(legs < tomorrow.n_legs[ids, None], tomorrow.dist_km[ids], 0.0).sum(axis=1, dtype=np.float64)
+        km = np.where(self.leg[ids] < today.n_legs[ids], km_today, km_next)
+        return np.minimum(km / self.pop.km_per_kwh[ids] + self.reserve_kwh[ids], self.target_kwh[ids])
+
     def _arrive(self, tick: int, ids: np.ndarray, legs: np.ndarray) -> None:
         """EVs park: decide who plugs in (SOC curve per location, or forced when the next trip needs it)."""
         dest = self.today.dest[ids, legs]
@@ -228,6 +250,8 @@ class FleetModel:
         prob = self.plugin.probability(dest, soc, next_km if self.use_next_trip else None)
         forced = e < next_km / self.pop.km_per_kwh[ids] + self.reserve_kwh[ids]
         plug = (charger > 0) & ((u[0] < prob) | forced)
+        if self.controlled:  # every EV parked at a home or work charger is connected (ref-VGI 3.2.1)
+            plug |= (charger > 0) & ((dest == HOME) | (dest == WORK))
         if self.sink is not None and self.wants("ev.arrive"):
             for i, loc, s, pl in zip(ids.tolist(), dest.tolist(), soc.tolist(), plug.tolist()):
                 self.sink("ev.arrive", {"ev": i, "location": LOCATIONS[loc], "soc": s, "plugs_in": pl})
@@ -293,6 +317,9 @@ class FleetModel:
 
     def _charge(self, tick: int, tod: int) -> None:
         """One vector update: every plugged EV whose start has come charges at min(charger, headroom)."""
+        if self.controlled and self.controller is not None:
+            self._charge_controlled(tick)
+            return
         idx = np.flatnonzero(self.plugged)
         if idx.size == 0:
             return
@@ -308,6 +335,36 @@ class FleetModel:
         self.totals.grid_kwh += float(p.sum() * self.dt)
         self.totals.battery_in_kwh += float(into.sum())
         self.flows.power_kw += np.bincount(self.loc[idx], weights=p, minlength=3)[:3]
+
+    def _charge_controlled(self, tick: int) -> None:
+        """Apply the controller's per-EV kW, clipped to the charger, the battery's headroom and (discharge)
+        the energy the EV's next trip and reserve need; discharge only under ``v2g``."""
+        req = np.asarray(self.controller(tick), dtype=np.float64)
+        self.power_kw[:] = 0.0
+        idx = np.flatnonzero(self.plugged)
+        if idx.size == 0:
+            return
+        p = req[idx]
+        kw = self.plug_kw[idx].astype(np.float64)
+        e = self.energy_kwh[idx]
+        head = np.maximum(self.target_kwh[idx] - e, 0.0) / (self.eff * self.dt)
+        ch = np.clip(p, 0.0, np.minimum(kw, head))
+        if self.p.charging_policy == "v2g":
+            floor = self.trips_need_kwh(idx) + 1e-6   # a hair for rounding
+            avail = np.maximum(e - floor, 0.0) * self.discharge_eff / self.dt
+            dis = np.clip(-p, 0.0, np.minimum(kw, avail))
+        else:
+            dis = np.zeros_like(ch)
+        self.power_kw[idx] = ch - dis
+        into = ch * (self.eff * self.dt)
+        out = dis * (self.dt / self.discharge_eff)
+        self.energy_kwh[idx] = e + into - out
+        self.totals.grid_kwh += float(ch.sum() * self.dt)
+        self.totals.battery_in_kwh += float(into.sum())
+        self.totals.discharge_kwh += float(dis.sum() * self.dt)
+        self.totals.battery_out_kwh += float(out.sum())
+        self.flows.power_kw += np.bincount(self.loc[idx], weights=ch, minlength=3)[:3]
+        self.flows.discharge_kw = float(dis.sum())
 
     # -- observation ----------------------------------------------------------------------------
     def soc(self) -> np.ndarray:

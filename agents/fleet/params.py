@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from agents.fleet.batteries import BatteryOptions
 from simcore.component import ComponentParams
 
 
@@ -43,8 +44,12 @@ class FleetParams(ComponentParams):
     charger_efficiency_pct: float = Field(90.0, gt=0, le=100,
                                           description="energy into the battery per grid energy (%)")
 
-    charging_policy: Literal["uncontrolled", "night_tariff"] = Field(
-        "uncontrolled", description="uncontrolled: charge on plug-in; night_tariff: home charging waits for the window")
+    charging_policy: Literal["uncontrolled", "night_tariff", "smart", "v2g"] = Field(
+        "uncontrolled", description="uncontrolled: charge on plug-in; night_tariff: home charging waits for the "
+                                    "window; smart / v2g: every EV parked at a home or work charger is connected and "
+                                    "an external controller (the grid agent) sets its power (v2g: may discharge)")
+    discharge_efficiency_pct: float = Field(90.0, gt=0, le=100,
+                                            description="grid energy out per battery energy when discharging (%)")
     night_start_h: float = Field(23.0, ge=0, lt=24, description="cheap night tariff window start (clock hour)")
     night_end_h: float = Field(7.0, ge=0, lt=24, description="cheap night tariff window end (clock hour)")
     night_offset_max_min: float = Field(
@@ -55,6 +60,8 @@ class FleetParams(ComponentParams):
     initial_soc_hi_pct: float = Field(95.0, ge=0, le=100, description="initial SOC drawn uniformly from lo..hi (%)")
     warmup_days: int = Field(0, ge=0, description="days before the reporting window (summary KPIs skip them)")
     record_state: bool = Field(True, description="also record ev.plugged_share and ev.mean_soc")
+    batteries: BatteryOptions | None = Field(
+        None, description="give every simulated EV a battery entity aged by its use (agents/fleet/batteries.py)")
 
     @model_validator(mode="after")
     def _check(self) -> FleetParams:

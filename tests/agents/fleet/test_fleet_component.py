@@ -114,7 +114,7 @@ def test_unknown_parameter_is_an_input_error():
 
 def test_bad_policy_is_an_input_error():
     with pytest.raises(InputError):
-        World.from_dict(fleet_scenario(charging_policy="smart"))
+        World.from_dict(fleet_scenario(charging_policy="bogus"))
 
 
 def test_breakpoint_on_a_plugin_event_stops_with_that_ev_plugged():

@@ -1,0 +1,328 @@
+"""The ``grid`` component: the Kyushu 2030 system dispatched day by day around the simulated EV fleet.
+
+Each simulated day ``d`` (hourly periods, the fleet's ticks held within an hour):
+
+1. **Day-ahead** at 00:00 on forecasts (PV, wind): a unit-commitment MILP. Under ``uncontrolled`` the
+   expected EV load (the previous day's realised hourly load; none on the first day) is added to
+   demand; under ``smart`` / ``v2g`` the fleet enters as >= 10 EV clusters whose bounds come from the
+   EVs' states at midnight and their *expected* connection and driving (mean over sampled days of the
+   same day type).
+2. **Intraday** (``smart`` / ``v2g``): the same session re-solved with the day-ahead commitment fixed, on
+   actual PV and wind and on the cluster bounds of the day's *actual* trip plans. Its cluster
+   charge / discharge are the hourly set-points.
+3. **Allocation**, every fleet tick: the fleet asks :meth:`GridAgent.setpoints`; each cluster's
+   set-point is split over its plugged EVs with :func:`agents.grid.ev_flex.allocate` (least laxity
+   first; every EV keeps what its remaining trips need).
+4. **Settlement** at the day's last tick: the commitment fixed again, the *realised* hourly EV load
+   (charge minus discharge, as the fleet drew it) added to demand, clusters emptied. This solve is
+   what the series and KPIs report, so every hour balances; its end state starts the next day.
+
+Outputs scale with the fleet: the fleet simulates ``sample`` EVs and reports MW for ``size``.
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pydantic import Field
+
+from agents.fleet.chains import draw_day
+from agents.grid import ev_flex
+from agents.grid.dispatch.solve import DispatchResult, DispatchSession
+from agents.grid.system import DATA_DIR, InitialState, KyushuSystem, carry_over, day_problem, load_system
+from simcore.component import Component, ComponentParams
+from simcore.errors import InputError
+from simcore.registry import register
+
+
+class GridParams(ComponentParams):
+    """How the grid agent dispatches and clusters."""
+
+    system_dir: str = Field(str(DATA_DIR), description="Kyushu 2030 system tables folder (agents.grid.system)")
+    fleet: str = Field("fleet", description="name of the ev_fleet component the agent controls / serves")
+    clusters: int = Field(10, ge=1, le=100, description="EV clusters by driving pattern (count; study: 10)")
+    cluster_sample_days: int = Field(14, ge=2, le=60,
+                                     description="sampled days per EV for clustering and expected occupancy (count)")
+    day_end_soc_pct: float = Field(
+        80.0, ge=0, le=100, description="smart / v2g: least cluster SOC at the end of each day (%); also at "
+                                        "least the day's starting energy, so no day borrows from the next")
+    need_margin_kwh: float = Field(0.05, ge=0, description="energy kept above each EV's trip need (kWh; rounding)")
+    mip_gap: float = Field(0.005, ge=0, le=0.5, description="relative MIP gap of the day-ahead solve (0-1)")
+    time_limit_s: float = Field(120.0, gt=0, description="HiGHS time limit per solve (s)")
+
+
+def _hourly(x: np.ndarray, tph: int) -> np.ndarray:
+    """Hourly means of a per-tick 1-D series (length a multiple of ``tph``)."""
+    return x.reshape(-1, tph).mean(axis=1)
+
+
+@register("grid")
+class GridAgent(Component):
+    """Day-ahead and intraday unit commitment with the EV fleet as load or as clusters of flexibility."""
+
+    Params = GridParams
+    tick_order = 50
+
+    # -- set-up -----------------------------------------------------------------------------------
+    def setup(self) -> None:
+        p: GridParams = self.params
+        w = self.world
+        clock = w.clock
+        if 60 % clock.tick_minutes or clock.start != clock.start.normalize():
+            raise InputError(w.scenario.file, "clock", f"{clock.tick_minutes} min from {clock.start}",
+                             "ticks dividing an hour, starting at midnight (hourly dispatch periods)")
+        fleet = w.components.get(p.fleet)
+        if fleet is None or not hasattr(fleet, "model"):
+            raise InputError(w.scenario.file, f"components.{self.name}.fleet", p.fleet,
+                             "the name of an ev_fleet component")
+        self.fleet = fleet
+        self.m = fleet.model
+        self.policy = fleet.params.charging_policy
+        if self.policy == "night_tariff":
+            raise InputError(w.scenario.file, f"components.{p.fleet}.charging_policy", self.policy,
+                             "uncontrolled, smart or v2g with a grid agent")
+        self.controlled = self.policy in ("smart", "v2g")
+        self.v2g = self.policy == "v2g"
+        self.T = clock.ticks_per_day
+        self.tph = 60 // clock.tick_minutes
+        self.scale = fleet.scale
+        self.system: KyushuSystem = load_system(p.system_dir)
+        self.state: InitialState | None = None   # thermal / storage state at the current day's start
+        self.day = -1
+        self.commitment: pd.DataFrame | None = None
+        self.session: DispatchSession | None = None
+        self.setpoint_kw = np.zeros((p.clusters, 24))   # per cluster and hour, for the simulated sample
+        self.e0_mwh = np.zeros(p.clusters)
+        self.totals = {"co2_t": 0.0, "cost_jpy": 0.0, "curtailment_mwh": 0.0, "unserved_mwh": 0.0,
+                       "reserve_shortfall_mwh": 0.0, "overgeneration_mwh": 0.0, "ev_discharge_mwh": 0.0,
+                       "ev_tracking_error_mwh": 0.0}
+        self.timing = {"day_ahead_s": 0.0, "intraday_s": 0.0, "settlement_s": 0.0, "days": 0}
+        self.last: dict[str, Any] = {}
+        rec = w.recorder
+        names = ("demand", "thermal", "renewable", "curtailment", "storage_charge", "storage_discharge",
+                 "unserved", "overgeneration")
+        self.s = {n: rec.add(f"grid.{n}_mw", "MW") for n in names}
+        self.s_dis = rec.add("ev.discharge_mw", "MW")
+        self.rng_forecast = w.rng(f"{self.name}.forecast")
+        self._cluster()
+        if self.controlled:
+            self.m.controller = self.setpoints
+
+    def _cluster(self) -> None:
+        """k-means on sampled days' driving / home-parking by hour; expected occupancy per day type."""
+        p: GridParams = self.params
+        m = self.m
+        rng = self.world.rng(f"{self.name}.cluster_days")
+        pop = m.pop
+        self.charger_home = pop.home_kw.astype(np.float64)
+        self.charger_work = pop.work_kw.astype(np.float64)
+        occ: dict[int, list[ev_flex.Occupancy]] = {0: [], 1: []}
+        for i in range(p.cluster_sample_days):
+            day_type = 1 if i % 7 >= 5 else 0   # 5 weekdays, 2 weekend days per sampled week
+            plan = draw_day(rng, m.travel, pop.ev_type, pop.commute_km, day_type, m.T, m.dt, m.p.speed_kmh)
+            occ[day_type].append(self._occupancy(plan))
+        all_days = occ[0] + occ[1]
+        x = ev_flex.cluster_features(all_days, self.tph)
+        self.k = min(p.clusters, m.n)
+        self.labels = ev_flex.kmeans(x, self.k, self.world.rng(f"{self.name}.kmeans"))
+        self.expected = {}
+        for dt_, days in occ.items():
+            conn = np.mean([self._connected(o) for o in days], axis=0)
+            drive = np.mean([ev_flex.hourly(o.drive_kwh, self.tph) * self.tph for o in days], axis=0)
+            self.expected[dt_] = (conn, drive)
+
+    def _occupancy(self, plan) -> ev_flex.Occupancy:
+        trip_kwh = plan.dist_km / self.m.pop.km_per_kwh[:, None]
+        return ev_flex.occupancy(plan.dep.astype(np.int64), plan.arr.astype(np.int64), plan.dest, plan.n_legs,
+                                 trip_kwh, self.T)
+
+    def _connected(self, o: ev_flex.Occupancy) -> np.ndarray:
+        """Share of each hour an EV sits at a home or work charger (n, 24)."""
+        home = ev_flex.hourly(o.at_home.astype(np.float64), self.tph) * (self.charger_home[:, None] > 0)
+        work = ev_flex.hourly(o.at_work.astype(np.float64), self.tph) * (self.charger_work[:, None] > 0)
+        return home + work
+
+    def _charger_kw(self) -> np.ndarray:
+        return np.maximum(self.charger_home, self.charger_work)
+
+    def _tables(self, connected: np.ndarray, drive_kwh: np.ndarray) -> ev_flex.ClusterTables:
+        m = self.m
+        reserve = m.reserve_kwh.astype(np.float64)
+        later = np.cumsum(drive_kwh[:, ::-1], axis=1)[:, ::-1] - drive_kwh   # trips after each hour
+        need = reserve[:, None] + later
+        t = ev_flex.cluster_bounds(self.labels, self.k, connected=connected, drive_kwh=drive_kwh,
+                                   charger_kw=self._charger_kw(), energy_kwh=m.energy_kwh,
+                                   capacity_kwh=m.target_kwh, need_kwh=need, ticks_per_hour=self.tph,
+                                   scale=self.scale, v2g=self.v2g)
+        frac = self.params.day_end_soc_pct / 100.0
+        t.energy_min_mwh[:, -1] = np.maximum(t.energy_min_mwh[:, -1], frac * t.energy_max_mwh[:, -1])
+        return t
+
+    def _with_clusters(self, problem, tables: ev_flex.ClusterTables | None):
+        """Attach the cluster tables (``None``: clusters present but idle, for the settlement)."""
+        eff = self.m.eff
+        names = [f"c{j:02d}" for j in range(self.k)]
+        problem.ev_cluster_params = pd.DataFrame({"cluster": names, "eff_charge": eff,
+                                                  "eff_discharge": self.m.discharge_eff,
+                                                  "energy_initial_mwh": np.round(self.e0_mwh, 6)})
+        rows = []
+        hours = np.arange(1, 25)
+        for j, n in enumerate(names):
+            if tables is None:
+                zero = np.zeros(24)
+                rows.append(pd.DataFrame({"cluster": n, "period": hours, "p_charge_max_mw": zero,
+                                          "p_discharge_max_mw": zero, "energy_min_mwh": zero,
+                                          "energy_max_mwh": np.full(24, self.e0_mwh[j] + 1.0),
+                                          "energy_drive_mwh": zero}))
+                continue
+            e_min = np.minimum(tables.energy_min_mwh[j], tables.energy_max_mwh[j])
+            rows.append(pd.DataFrame({"cluster": n, "period": hours, "p_charge_max_mw": tables.p_charge_max_mw[j],
+                                      "p_discharge_max_mw": tables.p_discharge_max_mw[j],
+                                      "energy_min_mwh": e_min, "energy_max_mwh": tables.energy_max_mwh[j],
+                                      "energy_drive_mwh": tables.energy_drive_mwh[j]}))
+        problem.ev_clusters = pd.concat(rows, ignore_index=True)
+        return problem.validate()
+
+    # -- the day's plan -----------------------------------------------------------------------------
+    def _date(self, day: int) -> pd.Timestamp:
+        return self.world.clock.day_start(day).normalize()
+
+    def _plan(self, day: int) -> None:
+        """Day-ahead MILP, then (smart / v2g) the intraday re-solve that gives the set-points."""
+        p: GridParams = self.params
+        self.day = day
+        date = self._date(day)
+        t0 = time.perf_counter()
+        da = day_problem(self.system, date, "day_ahead", initial=self.state)
+        if self.controlled:
+            day_type = int(self.m.day_types[day])
+            conn, drive = self.expected[day_type]
+            exp = self._tables(conn, drive)
+            self.e0_mwh = exp.energy_initial_mwh
+            da = self._with_clusters(da, exp)
+        else:
+            da.demand["demand_mw"] = da.demand["demand_mw"].to_numpy() + self._forecast_uncontrolled(day)
+        self.session = DispatchSession(da, gap=p.mip_gap, time_limit_s=p.time_limit_s)
+        plan = self.session.solve()
+        self.commitment = plan.commitment
+        self.last = {"day_ahead_co2_t": plan.co2_t, "day_ahead_gap": plan.mip_gap}
+        t1 = time.perf_counter()
+        self.timing["day_ahead_s"] += t1 - t0
+        if self.controlled:
+            occ = self._occupancy(self.m.today)
+            actual = self._tables(self._connected(occ), ev_flex.hourly(occ.drive_kwh, self.tph) * self.tph)
+            intra = self._with_clusters(day_problem(self.system, date, "intraday", initial=self.state), actual)
+            res = self.session.redispatch(intra, self.commitment)
+            net = res.ev_charge_mw.to_numpy() - (res.ev_discharge_mw.to_numpy() if self.v2g else 0.0)
+            self.setpoint_kw = net.T * 1000.0 / self.scale   # (clusters, hours), kW for the sample
+            self.last["intraday_co2_t"] = res.co2_t
+            self.timing["intraday_s"] += time.perf_counter() - t1
+
+    def _forecast_uncontrolled(self, day: int) -> np.ndarray:
+        """Expected uncontrolled EV load (hourly MW): a shadow copy of the fleet in its present state
+        simulated through a freshly drawn day of the same type, with the agent's own random streams
+        (so the real fleet's draws are untouched and the forecast does not know the actual plans)."""
+        m = self.m
+        sink, wants, ctrl = m.sink, m.wants, m.controller
+        m.sink, m.wants, m.controller = None, (lambda kind: False), None
+        try:
+            shadow = copy.deepcopy(m)
+        finally:
+            m.sink, m.wants, m.controller = sink, wants, ctrl
+        shadow.rng_plugin = shadow.rng_trips = self.rng_forecast
+        day_type = int(m.day_types[day])
+        plan = draw_day(self.rng_forecast, m.travel, m.pop.ev_type, m.pop.commute_km, day_type, m.T, m.dt,
+                        m.p.speed_kmh)
+        shadow.use_plan(plan, shadow._draw(day + 1))
+        shadow.day = day
+        kw = np.array([shadow.step(t).power_kw.sum() for t in range(day * self.T, (day + 1) * self.T)])
+        return _hourly(kw, self.tph) * self.scale / 1000.0
+
+    # -- per tick -----------------------------------------------------------------------------------
+    def setpoints(self, tick: int) -> np.ndarray:
+        """Per-EV kW for ``tick`` (+ charge / - discharge): the fleet's controller under smart / v2g."""
+        day, tod = divmod(tick, self.T)
+        if day != self.day:
+            self._plan(day)
+        m = self.m
+        hour = tod // self.tph
+        n = m.n
+        ids = np.arange(n)
+        need = np.minimum(m.trips_need_kwh(ids) + self.params.need_margin_kwh, m.target_kwh)
+        hours_left = (m._next_departure_tick(ids) - tick) * m.dt
+        out = np.zeros(n)
+        for j in range(self.k):
+            members = m.plugged & (self.labels == j)
+            if members.any():
+                out += ev_flex.allocate(float(self.setpoint_kw[j, hour]), members, m.energy_kwh, need,
+                                        m.target_kwh, m.plug_kw, hours_left, m.eff, m.dt, self.v2g)
+        return out
+
+    def on_tick(self, tick: int) -> None:
+        day, tod = divmod(tick, self.T)
+        if day != self.day:
+            self._plan(day)
+        self.s_dis[tick] = self.m.flows.discharge_kw * self.scale / 1000.0
+        if tod == self.T - 1:
+            self._settle(day)
+
+    def _settle(self, day: int) -> None:
+        """The day's dispatch on actuals with the realised EV load: what is reported."""
+        t0 = time.perf_counter()
+        lo, hi = day * self.T, (day + 1) * self.T
+        f = self.fleet
+        charge_mw = f.s_total[lo:hi]
+        discharge_mw = self.s_dis[lo:hi]
+        ev_net = _hourly(charge_mw - discharge_mw, self.tph)
+        act = day_problem(self.system, self._date(day), "intraday", initial=self.state)
+        act.demand["demand_mw"] = act.demand["demand_mw"].to_numpy() + ev_net
+        if self.controlled:
+            act = self._with_clusters(act, None)
+        res = self.session.redispatch(act, self.commitment)
+        self.state = carry_over(act, res)
+        self._record(res, act, lo, ev_net)
+        self.timing["settlement_s"] += time.perf_counter() - t0
+        self.timing["days"] += 1
+        self.world.emit("grid.day", self.name, day=day, co2_t=res.co2_t, unserved_mwh=res.unserved_mwh,
+                        **{k: float(v) for k, v in self.last.items()})
+
+    def _record(self, res: DispatchResult, problem, lo: int, ev_net: np.ndarray) -> None:
+        rep = np.repeat
+        tph = self.tph
+        base = problem.demand["demand_mw"].to_numpy() - ev_net
+        cols = {"demand": base, "thermal": res.thermal_mw.to_numpy().sum(axis=1),
+                "renewable": res.renewable_mw.to_numpy().sum(axis=1),
+                "curtailment": res.curtailment_mw.to_numpy().sum(axis=1),
+                "storage_charge": res.storage_charge_mw.to_numpy().sum(axis=1),
+                "storage_discharge": res.storage_discharge_mw.to_numpy().sum(axis=1),
+                "unserved": res.system["unserved_mw"].to_numpy(),
+                "overgeneration": res.system["overgeneration_mw"].to_numpy()}
+        for k, v in cols.items():
+            self.s[k][lo:lo + 24 * tph] = rep(v, tph)
+        if lo >= self.m.warm_ticks:
+            t = self.totals
+            t["co2_t"] += res.co2_t
+            t["cost_jpy"] += res.costs["fuel"] + res.costs["startup"] + res.costs["carbon"]
+            t["curtailment_mwh"] += float(cols["curtailment"].sum())
+            t["unserved_mwh"] += res.unserved_mwh
+            t["reserve_shortfall_mwh"] += res.reserve_shortfall_mwh
+            t["overgeneration_mwh"] += res.overgeneration_mwh
+            t["ev_discharge_mwh"] += float(self.s_dis[lo:lo + 24 * tph].sum() * self.m.dt)
+            if self.controlled:   # |realised - intraday plan| of the fleet's net load, summed over hours
+                planned = self.setpoint_kw.sum(axis=0) * self.scale / 1000.0
+                t["ev_tracking_error_mwh"] += float(np.abs(ev_net - planned).sum())
+
+    # -- observation ----------------------------------------------------------------------------------
+    def summary(self) -> dict[str, Any]:
+        stored = (float(self.m.energy_kwh.sum()) - self.m.initial_energy_kwh) * self.scale / 1000.0
+        return ({f"grid.{k}": float(v) for k, v in self.totals.items()}
+                | {"grid.clusters": int(self.k), "grid.ev_stored_change_mwh": stored})
+
+    def inspect(self, key: str | None = None) -> dict[str, Any]:
+        return {**super().inspect(None), "day": self.day, "policy": self.policy,
+                "cluster_sizes": np.bincount(self.labels, minlength=self.k).tolist(), "last_day": self.last,
+                "timing_s": dict(self.timing), **self.summary()}

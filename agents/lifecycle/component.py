@@ -1,0 +1,160 @@
+"""The ``ev_cohort`` component: a cohort of EVs and their batteries over decades, one tick per day.
+
+Use it on a daily clock (``tick_minutes: 1440``). It owns the cohort's :class:`BatteryStore`, hands
+retired and replaced packs to a ``collection_point`` (``facilities/collection.py``), emits every exit
+as an event (``vehicle.retired``, ``vehicle.exported``, ``battery.replaced``, ``battery.handed_off``),
+records daily series (``cohort.on_road``, ``cohort.mean_soh``) and keeps yearly tables (written as
+``<name>_yearly.parquet`` and ``<name>_soh_by_age.parquet`` in the results folder).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from agents.lifecycle.cohort import DAYS_PER_YEAR, ON_ROAD, STATUS_NAMES, CohortModel
+from agents.lifecycle.params import CohortParams
+from agents.lifecycle.sales import draw_cohort, load_sales
+from simcore.battery import BatteryStore, VehicleLifeParams, monthly_ambient_c
+from simcore.battery.chemistry import DATA_DIR as BATTERY_DATA_DIR
+from simcore.component import Component
+from simcore.errors import InputError
+from simcore.registry import register
+
+TEN_YEARS_WINDOW_Y = (9.5, 10.5)
+
+
+@register("ev_cohort")
+class EVCohort(Component):
+    """EVs sold 2012-2030 (by default), aged daily, retired, exported or repacked; batteries handed off."""
+
+    Params = CohortParams
+    tick_order = 20
+    id_prefixes = ("battery",)
+
+    def setup(self) -> None:
+        p: CohortParams = self.params
+        w = self.world
+        file = w.scenario.file
+        clock = w.clock
+        if clock.tick_minutes != 24 * 60:
+            raise InputError(file, "clock.tick_minutes", clock.tick_minutes, "1440 (ev_cohort steps one day per tick)")
+        if clock.start.year > p.first_sale_year or clock.start != pd.Timestamp(year=clock.start.year, month=1, day=1):
+            raise InputError(file, "clock.start", str(clock.start.date()),
+                             f"January 1 of {p.first_sale_year} or earlier (the cohort's first sale year)")
+        table = load_sales(p.sales_file, p.first_sale_year, p.last_sale_year)
+        life_path = Path(p.vehicle_life_file)
+        life = VehicleLifeParams.from_csv(life_path if life_path.is_absolute() else BATTERY_DATA_DIR / life_path)
+        draw = draw_cohort(table, p.size, clock.start, w.rng(f"{self.name}.sales"))
+        self.store = BatteryStore(modules_per_pack=p.modules_per_pack, capacity=int(p.size * 1.2) + 16)
+        self.collection = None
+        site = 0
+        if p.collection is not None:
+            from facilities.collection import CollectionPoint
+
+            peer = w.components.get(p.collection)
+            if not isinstance(peer, CollectionPoint):
+                names = [n for n, c in w.components.items() if isinstance(c, CollectionPoint)]
+                raise InputError(file, f"components.{self.name}.collection", p.collection,
+                                 ", ".join(names) or "the name of a collection_point component (or null)")
+            self.collection = peer
+            site = peer.params.site_id
+        self.model = CohortModel(
+            p, life, draw, self.store, monthly_ambient_c=monthly_ambient_c(p.climate_site),
+            first_day_of_year=clock.start.day_of_year - 1, collection_site=site,
+            rng_population=w.rng(f"{self.name}.population"), rng_usage=w.rng(f"{self.name}.usage"),
+            rng_life=w.rng(f"{self.name}.life"), rng_batteries=w.rng(f"{self.name}.batteries"))
+        self.model.sink = self._emit
+        if self.collection is not None:
+            self.model.collect = lambda records: self.collection.receive(self.store, records)
+        self.years = np.array([clock.day_start(d).year for d in range(clock.days + 1)])
+        self.s_on_road = w.recorder.add("cohort.on_road", "vehicles")
+        self.s_soh = w.recorder.add("cohort.mean_soh", "1")
+        self.yearly: list[dict[str, Any]] = []
+        self.soh_by_age: list[dict[str, Any]] = []
+        self.soh_10y: list[np.ndarray] = []
+
+    def _emit(self, kind: str, payload: dict[str, Any]) -> None:
+        self.world.emit(kind, self.name, **payload)
+
+    def on_tick(self, tick: int) -> None:
+        year = int(self.years[tick])
+        self.model.step(tick, year)
+        ids = self.model.in_vehicle()
+        self.s_on_road[tick] = ids.size
+        self.s_soh[tick] = float(self.model.soh(ids).mean()) if ids.size else np.nan
+        if self.years[tick + 1] != year:
+            self._year_end(year, (tick + 1) * 24.0)
+
+    def finish(self) -> None:
+        done = self.world.ticks_done
+        if done and self.years[done] == self.years[done - 1]:  # horizon ends inside a year: close it too
+            self._year_end(int(self.years[done - 1]), done * 24.0)
+
+    # -- yearly tables ------------------------------------------------------------------------------
+    def _year_end(self, year: int, t_h: float) -> None:
+        """Snapshot at the end of ``year``: counts of the year and SOH by pack age of packs in vehicles."""
+        m = self.model
+        ids = m.in_vehicle()
+        soh = self.store.soh(ids)
+        age = m.pack_age_y(ids, t_h)
+        c = m.counts.by_year.get(year, {})
+        self.yearly.append({"year": year, "on_road": int(ids.size), "sold": c.get("sold", 0),
+                            "retired": c.get("retired", 0), "exported": c.get("exported", 0),
+                            "replaced_packs": c.get("replaced", 0),
+                            "mean_soh": float(soh.mean()) if ids.size else np.nan,
+                            "p10_soh": float(np.quantile(soh, 0.1)) if ids.size else np.nan})
+        lo, hi = TEN_YEARS_WINDOW_Y
+        self.soh_10y.append(soh[(age >= lo) & (age < hi)])
+        bucket = np.floor(age).astype(np.int64)
+        for a in np.unique(bucket).tolist():
+            s = soh[bucket == a]
+            q = np.quantile(s, [0.1, 0.5, 0.9])
+            self.soh_by_age.append({"year": year, "pack_age_y": a, "packs": int(s.size), "mean_soh": float(s.mean()),
+                                    "p10_soh": float(q[0]), "p50_soh": float(q[1]), "p90_soh": float(q[2])})
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The yearly tables: counts per year, SOH distribution by pack age per year."""
+        return {"yearly": pd.DataFrame(self.yearly), "soh_by_age": pd.DataFrame(self.soh_by_age)}
+
+    def write_tables(self, folder: Path) -> None:
+        for key, df in self.tables().items():
+            df.to_parquet(Path(folder) / f"{self.name}_{key}.parquet", index=False)
+
+    # -- observation ------------------------------------------------------------------------------
+    def summary(self) -> dict[str, Any]:
+        m = self.model
+        c = m.counts
+        ten = np.concatenate(self.soh_10y) if self.soh_10y else np.zeros(0)
+        holders = self.store.counts_by_holder()
+        out: dict[str, Any] = {
+            "cohort.size": int(m.n), "cohort.sold": c.sold, "cohort.retired": c.retired, "cohort.exported": c.exported,
+            "cohort.replaced_packs": c.replaced, "cohort.on_road": int(np.count_nonzero(m.status == ON_ROAD)),
+            "battery.count": len(self.store), "battery.unaccounted": int(self.store.unaccounted()),
+            "battery.mean_soh_at_10y": float(ten.mean()) if ten.size else float("nan"),
+            "battery.packs_seen_at_10y": int(ten.size),
+        }
+        for kind in ("VEHICLE", "FACILITY", "EXPORTED"):
+            out[f"battery.at_{kind.lower()}"] = holders[kind]
+        return out
+
+    def inspect(self, key: str | None = None) -> dict[str, Any]:
+        if key is None:
+            return {**super().inspect(None), **self.summary()}
+        if key.startswith("B"):
+            return self.store[key].as_dict()
+        try:
+            ev = int(key)
+        except ValueError:
+            raise KeyError(f"cohort {self.name!r} answers EV indices and battery passports, got {key!r}") from None
+        m = self.model
+        if not 0 <= ev < m.n:
+            raise KeyError(f"EV {ev} out of range 0..{m.n - 1}")
+        b = int(m.battery[ev])
+        return {"ev": ev, "status": STATUS_NAMES[int(m.status[ev])], "sale_day": int(m.draw.sale_day[ev]),
+                "age_y": (self.world.ticks_done - int(m.draw.sale_day[ev])) / DAYS_PER_YEAR,
+                "packs": int(m.n_packs[ev]), "battery": BatteryStore.passport(b) if b >= 0 else None,
+                "soc": float(m.soc[ev])}
