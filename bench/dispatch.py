@@ -4,8 +4,11 @@ Cases:
   synthetic_40  a 40-unit, 24-period day built here (always available, deterministic)
   rts_gmlc      pglib-uc RTS-GMLC day (73 thermal units, 48 periods) if <repo>/../shared exists
   egret         EGRET test_case_1..5 solved to gap 0, LP bound vs EGRET's tight formulation
-  --problem DIR any problem folder (hook for the Kyushu 2030 system; a PyPSA comparison runner
-                would add its own timings under the same case name in the JSON)
+  --problem DIR any problem folder (hook for the Kyushu 2030 system)
+  --pypsa       Kyushu 2030 day-ahead UC (--pypsa-day) through ours and through PyPSA (linopy + HiGHS)
+                on the same simplified instance (bench/pypsa_uc.py; key kyushu_day_ahead_vs_pypsa).
+                PyPSA is not a project dependency: run with a separate venv that has it, e.g.
+                /work/pypsa_venv/bin/python bench/dispatch.py --pypsa --only-pypsa --out FILE.json
 
   /work/venv/bin/python bench/dispatch.py --out bench/results/dispatch.json [--repeats 3] [--skip-rts]
 
@@ -272,6 +275,42 @@ def bench_vgi(args) -> dict:
         return {v: f.result() for v, f in futs.items()}
 
 
+def bench_vs_pypsa(args) -> dict:
+    """Kyushu 2030 day-ahead UC, ours vs PyPSA, with and without spinning reserve (bench/pypsa_uc.py)."""
+    try:
+        import pypsa  # noqa: F401  (fail early with a clear message)
+    except ImportError:
+        raise SystemExit("--pypsa needs PyPSA, which is not a project dependency: run this benchmark with a "
+                         "venv that has it (python3 -m venv /work/pypsa_venv && /work/pypsa_venv/bin/pip "
+                         "install pypsa && /work/pypsa_venv/bin/pip install -e .)") from None
+    import logging
+
+    from agents.grid import system
+    from bench.pypsa_uc import SIMPLIFICATIONS, comparison_problem, compare, versions
+
+    for name in ("pypsa", "linopy"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    full = system.day_problem(system.load_system(), args.pypsa_day, "day_ahead")
+    out: dict = {"day": args.pypsa_day, "stage": "day_ahead", "units": len(full.thermal), "periods": full.periods,
+                 "renewables": len(full.renewable_names), "storage": len(full.storage_names),
+                 "gap": args.gap, "repeats": args.pypsa_repeats, "versions": versions(),
+                 "simplified": SIMPLIFICATIONS,
+                 "note": "total_s = DispatchProblem in, optimum and schedules out (ours: solve(); PyPSA: "
+                         "network build + n.optimize + reading the schedules); medians of repeats after an "
+                         "untimed warm-up on a 3-period instance; HiGHS single-threaded, seed 0, same gap"}
+    io_apis = tuple(None if x == "lp" else x for x in args.pypsa_io_api)
+    for key, reserve in (("with_reserve", True), ("no_reserve", False)):
+        print(f"[kyushu {args.pypsa_day} vs PyPSA, {key}]", flush=True)
+        out[key] = compare(comparison_problem(full, reserve=reserve), args.gap, args.pypsa_repeats, io_apis,
+                           log=lambda msg: print(msg, flush=True))
+        r = out[key]
+        print(f"  ours {r['ours']['total_s_median']:.2f} s vs PyPSA " + ", ".join(
+            f"{k} {v['total_s_median']:.2f} s" for k, v in r["pypsa"].items() if "total_s_median" in v)
+            + f"; objectives agree within gap: {r['objectives_agree_within_gap']} "
+              f"(max rel diff {r['objective_max_rel_diff']:.2e})", flush=True)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", required=True, help="JSON file to write")
@@ -290,6 +329,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--vgi-start", default="2030-08-01", help="first day of the VGI loop")
     ap.add_argument("--vgi-workers", type=int, default=1, help="variants run in this many processes")
     ap.add_argument("--only-vgi", action="store_true", help="skip the dispatch cases, run only the VGI loop")
+    ap.add_argument("--pypsa", action="store_true",
+                    help="also compare with PyPSA on a Kyushu day (needs a venv with pypsa, see above)")
+    ap.add_argument("--only-pypsa", action="store_true", help="skip the other dispatch cases, run only --pypsa")
+    ap.add_argument("--pypsa-day", default="2030-08-01", help="day of the Kyushu 2030 system for --pypsa")
+    ap.add_argument("--pypsa-repeats", type=int, default=3, help="end-to-end runs per tool and variant")
+    ap.add_argument("--pypsa-io-api", nargs="+", default=["direct", "lp"], choices=["direct", "lp"],
+                    help="linopy hand-over(s) to HiGHS to time: in memory (direct) and/or LP file (linopy default)")
     args = ap.parse_args(argv)
     import highspy
     report = {"date_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "machine": {"python": platform.python_version(), "platform": platform.platform(),
@@ -300,14 +346,17 @@ def main(argv: list[str] | None = None) -> int:
               "cases": {}}
     if args.vgi_days > 0:
         report["vgi_loop"] = bench_vgi(args)
-    if not args.only_vgi:
+    skip_cases = args.only_vgi or args.only_pypsa     # the synthetic / RTS / --problem / EGRET cases
+    if args.pypsa or args.only_pypsa:
+        report["kyushu_day_ahead_vs_pypsa"] = bench_vs_pypsa(args)
+    if not skip_cases:
         report["cases"]["synthetic_40"] = bench_case("synthetic_40", synthetic_day(), args, args.repeats)
     rts = SHARED / "pglib_uc_rts_gmlc" / "2020-07-06.json"
-    if not args.only_vgi and not args.skip_rts and rts.is_file():
+    if not skip_cases and not args.skip_rts and rts.is_file():
         report["cases"]["rts_gmlc_2020-07-06"] = bench_case("rts_gmlc", load_uc_json(rts), args, args.slow_repeats)
-    for d in ([] if args.only_vgi else args.problem):
+    for d in ([] if skip_cases else args.problem):
         report["cases"][Path(d).name] = bench_case(Path(d).name, load_problem(d), args, args.repeats)
-    if args.egret and not args.only_vgi and (SHARED / "egret").is_dir():
+    if args.egret and not skip_cases and (SHARED / "egret").is_dir():
         report["egret"] = bench_egret(args)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
