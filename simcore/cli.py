@@ -116,10 +116,22 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_plot(args: argparse.Namespace) -> int:
-    from viz.load_curves import plot_day
+    from viz.dispatch_day import plot_dispatch_days
+    from viz.load_curves import plot_day, plot_ev_compare
 
-    out = args.out or Path(args.results) / f"day-{args.day or 'last'}.png"
-    print(f"plot: {plot_day(args.results, out, day=args.day)}")
+    first = Path(args.results[0])
+    labelled = {Path(f).name: Path(f) for f in args.results}
+    if len(labelled) < len(args.results):
+        labelled = {str(f): Path(f) for f in args.results}
+    name = "dispatch" if args.dispatch else ("compare" if len(args.results) > 1 else "day")
+    out = args.out or first / f"{name}-{args.day or 'last'}.png"
+    if args.dispatch:
+        path = plot_dispatch_days(labelled, out, day=args.day)
+    elif len(args.results) > 1:
+        path = plot_ev_compare(labelled, out, day=args.day)
+    else:
+        path = plot_day(first, out, day=args.day)
+    print(f"plot: {path}")
     return 0
 
 
@@ -174,8 +186,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("folders", nargs="+", type=Path)
     p.set_defaults(handler=cmd_report)
 
-    p = sub.add_parser("plot", help="plot one day's load curves of a results folder to PNG")
-    p.add_argument("results", type=Path, help="results folder")
+    p = sub.add_parser("plot", help="plot one day of results folders to PNG (load curves, EV demand, dispatch)")
+    p.add_argument("results", type=Path, nargs="+",
+                   help="results folder; several: their EV demand on one axis (or, --dispatch, a panel each)")
+    p.add_argument("--dispatch", action="store_true",
+                   help="grid runs: supply stacked against demand, EV charging and discharge, a panel per folder")
     p.add_argument("--day", help="YYYY-MM-DD (default: the last simulated day)")
     p.add_argument("--out", type=Path, help="PNG file (default: inside the results folder)")
     p.set_defaults(handler=cmd_plot)
