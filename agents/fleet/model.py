@@ -143,6 +143,7 @@ class FleetModel:
             self.tomorrow = tomorrow
         self._tomorrow_km = self.tomorrow.first_trip_km()
         self.leg[:] = 0
+        self._km_from_leg: np.ndarray | None = None   # tabulated on first use (trips_need_kwh)
         plan = today
         valid = np.arange(plan.dep.shape[1])[None, :] < plan.n_legs[:, None]
         ev, leg = np.nonzero(valid)
@@ -226,14 +227,28 @@ class FleetModel:
 
     def trips_need_kwh(self, ids: np.ndarray) -> np.ndarray:
         """Energy each EV needs before it may next be unable to charge: the reserve plus all of today's
-        remaining legs (or, with none left, all of tomorrow's), capped at the charge target (float64)."""
-        legs = np.arange(self.today.dist_km.shape[1])[None, :]
-        today, tomorrow = self.today, self.tomorrow
-        left = (legs >= self.leg[ids, None]) & (legs < today.n_legs[ids, None])
-        km_today = np.where(left, today.dist_km[ids], 0.0).sum(axis=1, dtype=np.float64)
-        km_next = np.where(legs < tomorrow.n_legs[ids, None], tomorrow.dist_km[ids], 0.0).sum(axis=1, dtype=np.float64)
-        km = np.where(self.leg[ids] < today.n_legs[ids], km_today, km_next)
+        remaining legs (or, with none left, all of tomorrow's), capped at the charge target (float64).
+
+        Reads the per-leg remaining distances ``use_plan`` tabulates once a day, so the per-tick
+        cost is a gather (the grid agent asks every tick for the whole fleet)."""
+        if getattr(self, "_km_from_leg", None) is None:
+            self._tabulate_remaining_km()
+        leg = self.leg[ids].astype(np.intp)
+        km = np.where(leg < self.today.n_legs[ids], self._km_from_leg[ids, leg], self._tomorrow_total_km[ids])
         return np.minimum(km / self.pop.km_per_kwh[ids] + self.reserve_kwh[ids], self.target_kwh[ids])
+
+    def _tabulate_remaining_km(self) -> None:
+        """``_km_from_leg[i, l]``: km of EV i's legs l.. today (float64; sums of float32 km are exact);
+        ``_tomorrow_total_km[i]``: all of tomorrow's km."""
+        today, tomorrow = self.today, self.tomorrow
+        legs = np.arange(today.dist_km.shape[1])[None, :]
+        km = np.where(legs < today.n_legs[:, None], today.dist_km, 0.0).astype(np.float64)
+        rem = np.zeros((km.shape[0], km.shape[1] + 1))
+        rem[:, :-1] = np.cumsum(km[:, ::-1], axis=1)[:, ::-1]
+        self._km_from_leg = rem
+        legs_next = np.arange(tomorrow.dist_km.shape[1])[None, :]
+        self._tomorrow_total_km = np.where(legs_next < tomorrow.n_legs[:, None], tomorrow.dist_km,
+                                           0.0).sum(axis=1, dtype=np.float64)
 
     def _arrive(self, tick: int, ids: np.ndarray, legs: np.ndarray) -> None:
         """EVs park: decide who plugs in (SOC curve per location, or forced when the next trip needs it)."""

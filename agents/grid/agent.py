@@ -163,7 +163,7 @@ class GridAgent(Component):
         return t
 
     def _with_clusters(self, problem, tables: ev_flex.ClusterTables | None):
-        """Attach the cluster tables (``None``: clusters present but idle, for the settlement)."""
+        """Attach the cluster tables (``None``: clusters present but idle, for the settlement); unvalidated."""
         eff = self.m.eff
         names = [f"c{j:02d}" for j in range(self.k)]
         problem.ev_cluster_params = pd.DataFrame({"cluster": names, "eff_charge": eff,
@@ -185,7 +185,7 @@ class GridAgent(Component):
                                       "energy_min_mwh": e_min, "energy_max_mwh": tables.energy_max_mwh[j],
                                       "energy_drive_mwh": tables.energy_drive_mwh[j]}))
         problem.ev_clusters = pd.concat(rows, ignore_index=True)
-        return problem.validate()
+        return problem   # validated once, by the dispatch session that receives it
 
     # -- the day's plan -----------------------------------------------------------------------------
     def _date(self, day: int) -> pd.Timestamp:
@@ -197,7 +197,7 @@ class GridAgent(Component):
         self.day = day
         date = self._date(day)
         t0 = time.perf_counter()
-        da = day_problem(self.system, date, "day_ahead", initial=self.state)
+        da = day_problem(self.system, date, "day_ahead", initial=self.state, check=False)
         if self.controlled:
             day_type = int(self.m.day_types[day])
             conn, drive = self.expected[day_type]
@@ -215,7 +215,8 @@ class GridAgent(Component):
         if self.controlled:
             occ = self._occupancy(self.m.today)
             actual = self._tables(self._connected(occ), ev_flex.hourly(occ.drive_kwh, self.tph) * self.tph)
-            intra = self._with_clusters(day_problem(self.system, date, "intraday", initial=self.state), actual)
+            intra = day_problem(self.system, date, "intraday", initial=self.state, check=False)
+            intra = self._with_clusters(intra, actual)
             res = self.session.redispatch(intra, self.commitment)
             net = res.ev_charge_mw.to_numpy() - (res.ev_discharge_mw.to_numpy() if self.v2g else 0.0)
             self.setpoint_kw = net.T * 1000.0 / self.scale   # (clusters, hours), kW for the sample
@@ -278,7 +279,8 @@ class GridAgent(Component):
         charge_mw = f.s_total[lo:hi]
         discharge_mw = self.s_dis[lo:hi]
         ev_net = _hourly(charge_mw - discharge_mw, self.tph)
-        act = day_problem(self.system, self._date(day), "intraday", initial=self.state)
+        act = day_problem(self.system, self._date(day), "intraday", initial=self.state,
+                          check=False)
         act.demand["demand_mw"] = act.demand["demand_mw"].to_numpy() + ev_net
         if self.controlled:
             act = self._with_clusters(act, None)

@@ -432,8 +432,12 @@ def _must_take_columns(system: KyushuSystem) -> list[str]:
 
 
 def day_problem(system: KyushuSystem, day: str | pd.Timestamp, stage: str = "day_ahead", days: int = 1,
-                initial: InitialState | None = None) -> DispatchProblem:
-    """The dispatch problem for ``days`` whole days from ``day`` (00:00 JST), 1-hour periods."""
+                initial: InitialState | None = None, check: bool = True) -> DispatchProblem:
+    """The dispatch problem for ``days`` whole days from ``day`` (00:00 JST), 1-hour periods.
+
+    ``check=False`` skips validation, for callers that edit the problem and validate it afterwards
+    (a dispatch session validates what it is given).
+    """
     if stage not in STAGES:
         raise InputError(None, "stage", stage, " or ".join(STAGES))
     h = _hours(system, day, days)
@@ -468,7 +472,7 @@ def day_problem(system: KyushuSystem, day: str | pd.Timestamp, stage: str = "day
         unserved_penalty_per_mwh=float(system.params["unserved_penalty_jpy_per_mwh"]),
         reserve_shortfall_penalty_per_mwh=float(system.params["reserve_shortfall_penalty_jpy_per_mwh"]),
     )
-    return problem.validate()
+    return problem.validate() if check else problem
 
 
 def write_day_problem(folder: Path | str, day: str, stage: str = "day_ahead", days: int = 1,

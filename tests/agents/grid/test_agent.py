@@ -80,3 +80,19 @@ def test_v2g_discharge_keeps_what_the_remaining_trips_need():
     assert np.array_equal(drained.n_fast, idle.n_fast)
     assert (drained.energy_kwh >= drained.reserve_kwh - 1e-6).all()
     assert drained.totals.battery_out_kwh == pytest.approx(drained.totals.discharge_kwh / drained.discharge_eff)
+
+
+def test_trip_need_is_the_reserve_plus_the_remaining_legs_or_tomorrows():
+    w = World.from_dict(scenario(with_grid=False))
+    m = w.components["fleet"].model
+    m.controller = lambda tick: np.zeros(m.n)
+    for _ in range(40):                       # to 10:00: some EVs are mid-day, some done, some not started
+        w.step()
+    ids = np.arange(m.n)
+    expected = np.empty(m.n)
+    for i in ids:
+        today = m.today.dist_km[i, m.leg[i]:m.today.n_legs[i]].astype(float).sum()
+        km = today if m.leg[i] < m.today.n_legs[i] else m.tomorrow.dist_km[i, :m.tomorrow.n_legs[i]].astype(float).sum()
+        expected[i] = min(km / m.pop.km_per_kwh[i] + m.reserve_kwh[i], m.target_kwh[i])
+    assert 0 < (m.leg > 0).sum() < m.n
+    assert np.allclose(m.trips_need_kwh(ids), expected, rtol=1e-12, atol=1e-9)

@@ -100,3 +100,23 @@ def test_appsi_backend_gives_the_same_day_ahead_and_intraday_optimum(fixed_as_pa
         da = s.solve()
         results[backend] = (da.objective, s.redispatch(actual, da.commitment).objective)
     assert results["appsi"] == pytest.approx(results["highs"], rel=1e-9)
+
+
+def test_session_costs_equal_the_model_expressions_after_each_solve():
+    import pyomo.environ as pyo
+
+    from agents.grid.dispatch.solve import COST_EXPRESSIONS
+
+    units = [unit("A", 0, 100, marginal=10, status=10, p0=100, co2=0.8),
+             unit("B", 20, 100, marginal=20, no_load=200, status=-10, co2=0.4)]
+    forecast = problem(units, demand=[100, 150], carbon_price_per_t=5)
+    session = DispatchSession(forecast, gap=0)
+    plan = session.solve()
+    for stage in ("day_ahead", "intraday"):
+        result = plan if stage == "day_ahead" else session.redispatch(_with_demand(forecast, [90, 170]),
+                                                                       plan.commitment)
+        direct = {n: pyo.value(getattr(session.model, n)) for n in COST_EXPRESSIONS}
+        assert result.co2_t == pytest.approx(direct["co2"])
+        assert result.costs["startup"] == pytest.approx(direct["cost_startup"])
+        assert result.costs["fuel"] == pytest.approx(direct["cost_no_load"] + direct["cost_incremental"])
+        assert result.objective == pytest.approx(sum(v for n, v in direct.items() if n != "co2"))
