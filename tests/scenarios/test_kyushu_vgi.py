@@ -84,6 +84,16 @@ def test_allocation_leaves_every_ev_able_to_make_its_trips(runs, variant):
     assert (m.energy_kwh >= m.reserve_kwh - 1e-6).all()
 
 
+def test_pricing_battery_wear_cuts_v2g_discharge(runs):
+    w = World.from_scenario(SCENARIO, variant="v2g_wear", overrides={"clock.start": "2030-08-01", "clock.days": 1,
+                                                                     "fleet.sample": 3000})
+    w.run()
+    worn, free = w.summary(), runs["v2g"].summary()
+    assert worn["grid.ev_discharge_mwh"] < 0.8 * free["grid.ev_discharge_mwh"]
+    assert worn["grid.ev_wear_cost_jpy"] == pytest.approx(worn["grid.ev_discharge_mwh"] * 7700)
+    assert free["grid.ev_wear_cost_jpy"] == 0.0
+
+
 def test_grid_day_events_report_both_stages(runs):
     ev = [e for e in runs["v2g"].trace.events if e.kind == "grid.day"]
     assert len(ev) == 1 and {"day_ahead_co2_t", "intraday_co2_t", "co2_t"} <= set(ev[0].payload)

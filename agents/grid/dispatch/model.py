@@ -412,9 +412,11 @@ def _build(problem: DispatchProblem, units: list[UnitData] | None, tight: bool) 
     m.cost_reserve = pyo.Expression(expr=problem.reserve_shortfall_penalty_per_mwh * dt * sum(m.res_short[t] for t in TT))
     m.cost_ev_short = pyo.Expression(expr=pu * sum(m.ev_short[k, t] + m.ev_excess[k, t] for k in K for t in TT))
     m.cost_storage_final = pyo.Expression(expr=pu * sum(m.st_final_short[s] for s in S))
+    m.cost_ev_wear = pyo.Expression(expr=dt * sum(float(kp[k].discharge_cost_per_mwh) * m.ev_dis[k, t]
+                                                  for k in K if float(kp[k].discharge_cost_per_mwh) > 0 for t in TT))
     m.obj = pyo.Objective(expr=m.cost_no_load + m.cost_incremental + m.cost_startup + m.cost_carbon
                           + m.cost_unserved + m.cost_overgen + m.cost_reserve + m.cost_ev_short
-                          + m.cost_storage_final)
+                          + m.cost_storage_final + m.cost_ev_wear)
     apply_timeseries(m, problem)
     return m
 

@@ -70,7 +70,9 @@ _COLUMNS = {
     "ev_clusters": EV_COLUMNS, "ev_cluster_params": EV_PARAM_COLUMNS,
 }
 _TEXT_COLUMNS = {"name", "cluster"}
-_OPTIONAL_COLUMNS = {"renewables": {"p_min_mw": 0.0}}
+_OPTIONAL_COLUMNS = {"renewables": {"p_min_mw": 0.0},
+                     # battery wear priced per MWh a cluster discharges to the grid (0: wear is free)
+                     "ev_cluster_params": {"discharge_cost_per_mwh": 0.0}}
 
 
 def _empty(columns: tuple[str, ...]) -> pd.DataFrame:
@@ -466,6 +468,7 @@ def validate_problem(p: DispatchProblem, folder: str | Path | None = None) -> No
     ckp.numeric("eff_charge", lo=0, hi=1, lo_open=True)
     ckp.numeric("eff_discharge", lo=0, hi=1, lo_open=True)
     ckp.numeric("energy_initial_mwh", lo=0)
+    ckp.numeric("discharge_cost_per_mwh", lo=0)
     p.ev_cluster_params = ckp.df
     ck = _Checker(folder, "ev_clusters", p.ev_clusters, ("cluster", "period"))
     ck.columns(EV_COLUMNS)

@@ -94,6 +94,8 @@ BAD = [
     ("ev_clusters.csv", _set("period", 3, "energy_min_mwh", 50), ["cluster 'home', period 3, column energy_min_mwh"]),
     ("ev_clusters.csv", _set("period", 1, "cluster", "work"), ["cluster 'work'", "ev_cluster_params.csv"]),
     ("ev_cluster_params.csv", _set("cluster", "home", "eff_discharge", 0), ["cluster 'home', column eff_discharge"]),
+    ("ev_cluster_params.csv", _set("cluster", "home", "discharge_cost_per_mwh", -5),
+     ["cluster 'home', column discharge_cost_per_mwh", ">= 0"]),
 ]
 
 

@@ -181,6 +181,20 @@ def test_v2g_discharge_serves_the_peak():
     check_balance(r, p)
 
 
+@pytest.mark.parametrize("wear, discharged, expected", [(30.0, 50, 2000 + 50 * 30), (45.0, 0, 500 + 1000 + 50 * 50)])
+def test_v2g_discharges_only_while_the_peak_saves_more_than_the_wear_costs(wear, discharged, expected):
+    # charging at 10 and displacing B at 50 saves 40 per MWh (efficiencies 1): worth 30 of wear, not 45
+    p = problem(_two_units(), demand=[50, 150],
+                ev=_ev_rows([50, 50], [50, 50], [0, 0], [100, 100], [0, 0]),
+                ev_params=[{"cluster": "home", "eff_charge": 1.0, "eff_discharge": 1.0, "energy_initial_mwh": 0,
+                            "discharge_cost_per_mwh": wear}])
+    r = solve(p, gap=0)
+    assert r.ev_discharge_mw.loc[2, "home"] == approx(discharged)
+    assert r.objective == approx(expected)
+    assert r.costs["ev_wear"] == approx(discharged * wear)
+    check_balance(r, p)
+
+
 @pytest.mark.parametrize("penalty", [None, 500.0])
 def test_unserved_energy_is_penalised_and_reported(penalty):
     kw = {} if penalty is None else {"unserved_penalty_per_mwh": penalty}
