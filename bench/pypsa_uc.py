@@ -7,11 +7,12 @@ per unit, one start-up cost per unit); our ramp-limited spinning reserve, the st
 and its slack are added to PyPSA's linopy model through ``extra_functionality``. docs/dispatch.md
 ("Against PyPSA") lists every simplification.
 
-PyPSA is not a dependency of the project. Run this from a separate environment:
+PyPSA is not a core dependency of the project (optional extra ``compare``). Run this from a
+separate environment:
 
     python3 -m venv /work/pypsa_venv
-    /work/pypsa_venv/bin/pip install pypsa && /work/pypsa_venv/bin/pip install -e /work/main
-    /work/pypsa_venv/bin/python bench/dispatch.py --pypsa --out bench/results/vs_pypsa.json
+    /work/pypsa_venv/bin/pip install -e '/work/main[compare]'      # or: pip install pypsa, then -e .
+    /work/pypsa_venv/bin/python bench/dispatch.py --only-pypsa --pypsa-repeats 5 --out bench/results/vs_pypsa.json
 
 ``pypsa`` is imported inside the functions that need it, so importing this module never fails.
 """
@@ -43,7 +44,7 @@ def comparison_problem(problem: DispatchProblem, reserve: bool = True,
     - each unit's production cost becomes one linear segment through its first (p_min) and last
       (p_max) cost points: no-load cost at p_min kept, full-load cost kept, convex bulge dropped;
     - each unit keeps one start-up category: the cost in force after ``startup_after_h`` hours off
-      (24 h: a unit off since before the day starts, the warm start for Kyushu's coal units), with
+      (24 h: a unit off since before the day starts; the warm start for every Kyushu unit), with
       the unit's first lag so that every start pays it;
     - ``reserve=False`` sets every reserve requirement to 0 (then PyPSA needs no extra reserve rows).
 
@@ -115,7 +116,8 @@ def to_pypsa(problem: DispatchProblem) -> PypsaInstance:
     n = pypsa.Network()
     n.set_snapshots(sns)
     n.snapshot_weightings.loc[:, :] = dt
-    n.add("Bus", "bus")
+    n.add("Carrier", "AC")
+    n.add("Bus", "bus", carrier="AC")
     demand = problem.demand.set_index("period").reindex(sns)
     n.add("Load", "demand", bus="bus", p_set=demand["demand_mw"].to_numpy(dtype=float))
 
@@ -132,7 +134,7 @@ def to_pypsa(problem: DispatchProblem) -> PypsaInstance:
         min_up_time=np.array([u.ut for u in units]), min_down_time=np.array([u.dt for u in units]),
         up_time_before=np.array([u.s0 if u.on0 else 0 for u in units]),
         down_time_before=np.array([0 if u.on0 else -u.s0 for u in units]),
-        p_init=np.array([u.p0 for u in units]),
+        p_init=np.array([u.p0 if u.on0 else np.nan for u in units]),   # PyPSA takes 0 for units that were off
         ramp_limit_up=np.array([u.ru for u in units]) / pmax,
         ramp_limit_down=np.array([u.rd for u in units]) / pmax,
         ramp_limit_start_up=np.array([u.su for u in units]) / pmax,
@@ -269,13 +271,16 @@ class PypsaRun:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def highs_options(gap: float) -> dict[str, Any]:
-    """HiGHS options for linopy: same gap, thread count and seed as our DirectHighs."""
-    return {"mip_rel_gap": float(gap), "threads": HIGHS_THREADS, "random_seed": HIGHS_SEED}
+def highs_options(gap: float, time_limit_s: float | None = None) -> dict[str, Any]:
+    """HiGHS options for linopy: same gap, thread count, seed (and time limit) as our DirectHighs."""
+    opts: dict[str, Any] = {"mip_rel_gap": float(gap), "threads": HIGHS_THREADS, "random_seed": HIGHS_SEED}
+    if time_limit_s is not None:
+        opts["time_limit"] = float(time_limit_s)
+    return opts
 
 
 def solve_pypsa(problem: DispatchProblem, gap: float = 1e-3, io_api: str | None = "direct",
-                split: bool = False) -> PypsaRun:
+                split: bool = False, time_limit_s: float | None = None) -> PypsaRun:
     """Convert, optimise and extract one problem with PyPSA; time each stage.
 
     ``split=False`` runs the one call users make, ``n.optimize(...)``, and times it whole;
@@ -287,7 +292,8 @@ def solve_pypsa(problem: DispatchProblem, gap: float = 1e-3, io_api: str | None 
     inst = to_pypsa(problem)
     n = inst.network
     t1 = time.perf_counter()
-    kw: dict[str, Any] = {"solver_name": "highs", "solver_options": highs_options(gap), "log_to_console": False}
+    kw: dict[str, Any] = {"solver_name": "highs", "solver_options": highs_options(gap, time_limit_s),
+                          "log_to_console": False}
     if io_api is not None:
         kw["io_api"] = io_api
     if split:
@@ -336,10 +342,10 @@ class OursRun:
     thermal_mw: pd.DataFrame
 
 
-def solve_ours(problem: DispatchProblem, gap: float = 1e-3) -> OursRun:
+def solve_ours(problem: DispatchProblem, gap: float = 1e-3, time_limit_s: float | None = None) -> OursRun:
     """Our normal path, timed whole: ``solve(problem, gap)`` returns the full result object."""
     t0 = time.perf_counter()
-    r = solve(problem, gap=gap)
+    r = solve(problem, gap=gap, time_limit_s=time_limit_s)
     total = time.perf_counter() - t0
     return OursRun(objective=r.objective, status=r.status, build_s=r.build_s, solve_s=r.solve_s,
                    total_s=total, to_solver_s=float(r.extra["to_solver_s"]), mip_gap=r.mip_gap,
@@ -369,8 +375,9 @@ SIMPLIFICATIONS = [
     "production cost: one linear segment per unit through its p_min and p_max cost points "
     "(no-load cost at p_min and full-load cost kept; the 3-segment convex curve is dropped) - "
     "PyPSA has one marginal cost per generator (plus stand_by_cost per committed hour)",
-    "start-up cost: one category per unit, the one in force after 24 h off (warm start for coal and "
-    "oil, the single LNG category); the hot/warm/cold categories are dropped - PyPSA has one start_up_cost",
+    "start-up cost: one category per unit, the one in force after 24 h off (for every Kyushu unit the "
+    "warm start, the middle of its three categories), paid by every start: hot restarts within the day "
+    "cost the warm price, cold starts do not occur in one day - PyPSA has one start_up_cost",
     "spinning reserve: kept; PyPSA has none, so our ramp-limited reserve (compact MLR rows) is added "
     "to its linopy model through extra_functionality, as are the storage end-of-day targets with "
     "their penalised slack; the comparison is also run with reserve_mw = 0 ('no_reserve')",
@@ -394,12 +401,14 @@ def _med(xs: list[float]) -> float:
 
 
 def compare(problem: DispatchProblem, gap: float, repeats: int, io_apis: tuple[str | None, ...] = ("direct", None),
-            log: Callable[[str], None] = print) -> dict[str, Any]:
+            log: Callable[[str], None] = print, exact: bool = True,
+            time_limit_s: float | None = None) -> dict[str, Any]:
     """Time ours vs PyPSA end to end on one (already simplified) problem; check the optima agree.
 
     Per tool: ``repeats`` end-to-end runs (medians reported). PyPSA runs ``n.optimize`` once per
     ``io_api``; one extra split run (create_model / solve_model, direct hand-over) gives the
-    build/solve split and the HiGHS run time.
+    build/solve split and the HiGHS run time. ``exact``: one more run per tool at gap 0 (direct
+    hand-over), to check the proven optima are equal, not only within the gap.
     """
     warm = head_periods(problem, 3)            # untimed: first-call costs (imports, caches) of both tools
     solve_ours(warm, gap)
@@ -414,6 +423,7 @@ def compare(problem: DispatchProblem, gap: float, repeats: int, io_apis: tuple[s
                  "solve_s_median": _med([r.solve_s for r in ours]),
                  "to_highs_s_median": _med([r.to_solver_s for r in ours]),
                  "highs_run_s_median": _med([r.solve_s - r.to_solver_s for r in ours]),
+                 "outside_highs_s_median": _med([r.total_s - (r.solve_s - r.to_solver_s) for r in ours]),
                  "total_s_runs": [r.total_s for r in ours],
                  "objective": ours[0].objective, "mip_gap": ours[0].mip_gap, "status": ours[0].status,
                  "note": "solve(problem, gap): validate + compile_units + build_model (build_s), hand-over to "
@@ -429,6 +439,8 @@ def compare(problem: DispatchProblem, gap: float, repeats: int, io_apis: tuple[s
         key = f"optimize_{io or 'lp_file'}"
         out["pypsa"][key] = {"total_s_median": _med([r.total_s for r in runs]),
                              "network_build_s_median": _med([r.build_s for r in runs]),
+                             "highs_run_s_median": _med([r.extra["highs_run_s"] for r in runs]),
+                             "outside_highs_s_median": _med([r.total_s - r.extra["highs_run_s"] for r in runs]),
                              "total_s_runs": [r.total_s for r in runs], "objective": runs[0].objective,
                              "mip_gap": runs[0].mip_gap, "condition": runs[0].condition,
                              "io_api": runs[0].extra["io_api"]}
@@ -453,4 +465,14 @@ def compare(problem: DispatchProblem, gap: float, repeats: int, io_apis: tuple[s
     out["objectives_agree_within_gap"] = bool(worst <= gap)
     out["commitment_cells_differing"] = int((ref.commitment.to_numpy() != ours[0].commitment.to_numpy()).sum())
     out["speedup_vs_best_pypsa"] = best_total / out["ours"]["total_s_median"]
+    if exact:
+        a = solve_ours(problem, 0.0, time_limit_s)
+        b = solve_pypsa(problem, 0.0, io_api="direct", time_limit_s=time_limit_s)
+        log(f"    gap 0: ours {a.objective:.10e} in {a.total_s:.1f} s, PyPSA {b.objective:.10e} in {b.total_s:.1f} s")
+        out["gap0_single_run"] = {
+            "ours": {"objective": a.objective, "mip_gap": a.mip_gap, "status": a.status, "total_s": a.total_s},
+            "pypsa_direct": {"objective": b.objective, "mip_gap": b.mip_gap, "condition": b.condition,
+                             "total_s": b.total_s, "highs_run_s": b.extra["highs_run_s"]},
+            "rel_diff": abs(a.objective - b.objective) / abs(a.objective),
+            "note": "one run per tool at mip_rel_gap 0 (proven optimum unless the time limit hit)"}
     return out
