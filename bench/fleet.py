@@ -26,19 +26,22 @@ import agents.builtin_components  # noqa: E402,F401  (registers ev_fleet even wi
 from simcore import World  # noqa: E402
 
 
-def scenario(evs: int, days: int, tick_minutes: int, policy: str) -> dict:
+def scenario(evs: int, days: int, tick_minutes: int, policy: str, batteries: bool = False) -> dict:
+    fleet = {"type": "ev_fleet", "size": evs, "charging_policy": policy,
+             "home_charger_share": 0.6, "work_charger_share_no_home": 1.0}
+    if batteries:   # every EV's pack aged by its use (agents/fleet/batteries.py)
+        fleet["batteries"] = {"lfp_share": 0.2}
     return {
         "name": "bench_fleet",
         "seed": 1,
         "clock": {"start": "2040-07-23", "days": days, "tick_minutes": tick_minutes},
-        "components": {"fleet": {"type": "ev_fleet", "size": evs, "charging_policy": policy,
-                                 "home_charger_share": 0.6, "work_charger_share_no_home": 1.0}},
+        "components": {"fleet": fleet},
     }
 
 
-def run_once(evs: int, days: int, tick_minutes: int, policy: str) -> dict:
+def run_once(evs: int, days: int, tick_minutes: int, policy: str, batteries: bool = False) -> dict:
     t0 = time.perf_counter()
-    world = World.from_dict(scenario(evs, days, tick_minutes, policy))
+    world = World.from_dict(scenario(evs, days, tick_minutes, policy, batteries))
     t1 = time.perf_counter()
     world.run()
     t2 = time.perf_counter()
@@ -53,17 +56,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--days", type=int, default=7, help="simulated days")
     ap.add_argument("--tick-minutes", type=int, default=15)
     ap.add_argument("--policy", default="night_tariff", choices=["uncontrolled", "night_tariff"])
+    ap.add_argument("--batteries", action="store_true", help="give every EV a battery entity aged by its use")
     ap.add_argument("--repeat", type=int, default=1, help="runs; the median is reported")
     ap.add_argument("--out", type=Path, required=True, help="JSON file to write")
     args = ap.parse_args(argv)
 
     runs = []
     for _ in range(args.repeat):
-        runs.append(run_once(args.evs, args.days, args.tick_minutes, args.policy))
+        runs.append(run_once(args.evs, args.days, args.tick_minutes, args.policy, args.batteries))
         gc.collect()  # free the previous world before the next one is built
     rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # KiB on Linux
     figures = {
         "evs": args.evs, "days": args.days, "tick_minutes": args.tick_minutes, "policy": args.policy,
+        "batteries": args.batteries,
         "ticks": args.days * 24 * 60 // args.tick_minutes, "repeats": args.repeat,
         "ev_steps_per_s": statistics.median(r["ev_steps_per_s"] for r in runs),
         "wall_s": statistics.median(r["wall_s"] for r in runs),

@@ -1,0 +1,27 @@
+"""The benchmark scripts run on tiny sizes and write the figures their docs promise."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _run(script: str, *args: str, out: Path) -> dict:
+    subprocess.run([sys.executable, str(ROOT / "bench" / script), *args, "--out", str(out)], check=True,
+                   capture_output=True, cwd=ROOT)
+    return json.loads(out.read_text())
+
+
+def test_fleet_bench_with_batteries_reports_speed_and_memory(tmp_path):
+    figures = _run("fleet.py", "--evs", "300", "--days", "1", "--batteries", out=tmp_path / "f.json")
+    assert figures["batteries"] is True and figures["ticks"] == 96
+    assert figures["ev_steps_per_s"] > 0 and figures["wall_s"] > 0 and figures["peak_rss_mib"] > 0
+
+
+def test_ageing_bench_reports_wall_time_and_memory(tmp_path):
+    figures = _run("ageing.py", "--batteries", "200", "--years", "1", out=tmp_path / "a.json")
+    assert figures["wall_s"] > 0 and figures["peak_rss_mib"] > 0
