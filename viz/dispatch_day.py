@@ -16,7 +16,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from simcore.errors import InputError  # noqa: E402
-from viz.load_curves import read_timeseries, select_day  # noqa: E402
+from viz.load_curves import read_timeseries, save_figure, select_day  # noqa: E402
 
 SUPPLY = (("grid.renewable_mw", "renewable + nuclear used", "tab:green"),
           ("grid.thermal_mw", "thermal", "tab:gray"),
@@ -62,9 +62,4 @@ def plot_dispatch_days(results: dict[str, Path], out: Path, day: str | None = No
         ax.grid(alpha=0.3)
     axes[0][0].set_ylabel("GW")
     axes[0][0].legend(loc="upper left", fontsize=8)
-    fig.tight_layout()
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out, dpi=100)
-    plt.close(fig)
-    return out
+    return save_figure(fig, out, dpi=100)

@@ -18,6 +18,16 @@ import pandas as pd  # noqa: E402
 from simcore.errors import InputError  # noqa: E402
 
 
+def save_figure(fig: plt.Figure, out: Path, dpi: int = 110) -> Path:
+    """Lay out, write (creating the folder) and close a figure; return the file's path."""
+    fig.tight_layout()
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(out, dpi=dpi)
+    plt.close(fig)
+    return out
+
+
 def read_timeseries(results: Path) -> pd.DataFrame:
     path = Path(results) / "timeseries.parquet"
     if not path.is_file():
@@ -58,12 +68,7 @@ def plot_day(results: Path, out: Path, day: str | None = None, title: str | None
     ax.set_title(title or Path(results).name)
     ax.grid(alpha=0.3)
     ax.legend(loc="upper left", fontsize=8, ncols=2)
-    fig.tight_layout()
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out, dpi=110)
-    plt.close(fig)
-    return out
+    return save_figure(fig, out)
 
 
 def plot_ev_compare(results: dict[str, Path], out: Path, day: str | None = None) -> Path:
@@ -89,9 +94,4 @@ def plot_ev_compare(results: dict[str, Path], out: Path, day: str | None = None)
         handles.append(line)
         labels.append("PV output (right axis)")
     ax.legend(handles, labels, loc="upper left", fontsize=9)
-    fig.tight_layout()
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out, dpi=110)
-    plt.close(fig)
-    return out
+    return save_figure(fig, out)
