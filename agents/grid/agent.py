@@ -50,6 +50,10 @@ class GridParams(ComponentParams):
     day_end_soc_pct: float = Field(
         80.0, ge=0, le=100, description="smart / v2g: least cluster SOC at the end of each day (%); also at "
                                         "least the day's starting energy, so no day borrows from the next")
+    day_ahead_hour: int = Field(
+        0, ge=0, le=23, description="clock hour of the day before at which each day's day-ahead UC is solved, on "
+                                    "the planned end state of that day (0: at 00:00 of the day itself, no lead "
+                                    "time); the day then starts with an intraday solve on the realised state")
     need_margin_kwh: float = Field(0.05, ge=0, description="energy kept above each EV's trip need (kWh; rounding)")
     v2g_wear_cost_jpy_per_mwh: float = Field(
         0.0, ge=0, description="v2g: battery wear priced per MWh the fleet discharges to the grid (JPY/MWh; 0: wear "
@@ -100,6 +104,10 @@ class GridAgent(Component):
         self.session: DispatchSession | None = None
         self.setpoint_kw = np.zeros((p.clusters, 24))   # per cluster and hour, for the simulated sample
         self.e0_mwh = np.zeros(p.clusters)
+        # day_ahead_hour > 0: commitments solved the day before, and the plan's end state they start from
+        self.ahead: dict[int, tuple[pd.DataFrame, dict[str, Any], InitialState]] = {}
+        self.planned_end: InitialState | None = None
+        self.planned_cluster_e: np.ndarray | None = None
         self.totals = {"co2_t": 0.0, "cost_jpy": 0.0, "curtailment_mwh": 0.0, "unserved_mwh": 0.0,
                        "reserve_shortfall_mwh": 0.0, "overgeneration_mwh": 0.0, "ev_discharge_mwh": 0.0,
                        "ev_wear_cost_jpy": 0.0, "ev_tracking_error_mwh": 0.0}
@@ -165,14 +173,15 @@ class GridAgent(Component):
         t.energy_min_mwh[:, -1] = np.maximum(t.energy_min_mwh[:, -1], frac * t.energy_max_mwh[:, -1])
         return t
 
-    def _with_clusters(self, problem, tables: ev_flex.ClusterTables | None):
+    def _with_clusters(self, problem, tables: ev_flex.ClusterTables | None, e0_mwh: np.ndarray | None = None):
         """Attach the cluster tables (``None``: clusters present but idle, for the settlement); unvalidated."""
         eff = self.m.eff
         names = [f"c{j:02d}" for j in range(self.k)]
         wear = self.params.v2g_wear_cost_jpy_per_mwh if self.v2g else 0.0
+        e0 = self.e0_mwh if e0_mwh is None else e0_mwh
         problem.ev_cluster_params = pd.DataFrame({"cluster": names, "eff_charge": eff,
                                                   "eff_discharge": self.m.discharge_eff,
-                                                  "energy_initial_mwh": np.round(self.e0_mwh, 6),
+                                                  "energy_initial_mwh": np.round(e0, 6),
                                                   "discharge_cost_per_mwh": wear})
         rows = []
         hours = np.arange(1, 25)
@@ -181,7 +190,7 @@ class GridAgent(Component):
                 zero = np.zeros(24)
                 rows.append(pd.DataFrame({"cluster": n, "period": hours, "p_charge_max_mw": zero,
                                           "p_discharge_max_mw": zero, "energy_min_mwh": zero,
-                                          "energy_max_mwh": np.full(24, self.e0_mwh[j] + 1.0),
+                                          "energy_max_mwh": np.full(24, e0[j] + 1.0),
                                           "energy_drive_mwh": zero}))
                 continue
             e_min = np.minimum(tables.energy_min_mwh[j], tables.energy_max_mwh[j])
@@ -197,11 +206,24 @@ class GridAgent(Component):
         return self.world.clock.day_start(day).normalize()
 
     def _plan(self, day: int) -> None:
-        """Day-ahead MILP, then (smart / v2g) the intraday re-solve that gives the set-points."""
+        """Start ``day``: its day-ahead MILP now (or the commitment solved the day before), then
+        (smart / v2g) the intraday re-solve that gives the set-points."""
         p: GridParams = self.params
         self.day = day
         date = self._date(day)
         t0 = time.perf_counter()
+        if day in self.ahead:
+            self.commitment, self.last, self.planned_end = self.ahead.pop(day)
+            intra = day_problem(self.system, date, "intraday", initial=self.state, check=False)
+            if self.controlled:
+                actual = self._actual_tables()
+                self.e0_mwh = actual.energy_initial_mwh
+                intra = self._with_clusters(intra, actual)
+            self.session = DispatchSession(intra, gap=p.mip_gap, time_limit_s=p.time_limit_s)
+            if self.controlled:
+                self._intraday(intra)
+            self.timing["intraday_s"] += time.perf_counter() - t0
+            return
         da = day_problem(self.system, date, "day_ahead", initial=self.state, check=False)
         if self.controlled:
             day_type = int(self.m.day_types[day])
@@ -214,24 +236,54 @@ class GridAgent(Component):
         self.session = DispatchSession(da, gap=p.mip_gap, time_limit_s=p.time_limit_s)
         plan = self.session.solve()
         self.commitment = plan.commitment
+        self.planned_end = carry_over(da, plan)
         self.last = {"day_ahead_co2_t": plan.co2_t, "day_ahead_gap": plan.mip_gap}
         t1 = time.perf_counter()
         self.timing["day_ahead_s"] += t1 - t0
         if self.controlled:
-            occ = self._occupancy(self.m.today)
-            actual = self._tables(self._connected(occ), ev_flex.hourly(occ.drive_kwh, self.tph) * self.tph)
             intra = day_problem(self.system, date, "intraday", initial=self.state, check=False)
-            intra = self._with_clusters(intra, actual)
-            res = self.session.redispatch(intra, self.commitment)
-            net = res.ev_charge_mw.to_numpy() - (res.ev_discharge_mw.to_numpy() if self.v2g else 0.0)
-            self.setpoint_kw = net.T * 1000.0 / self.scale   # (clusters, hours), kW for the sample
-            self.last["intraday_co2_t"] = res.co2_t
+            self._intraday(self._with_clusters(intra, self._actual_tables()))
             self.timing["intraday_s"] += time.perf_counter() - t1
 
-    def _forecast_uncontrolled(self, day: int) -> np.ndarray:
+    def _actual_tables(self) -> ev_flex.ClusterTables:
+        """Cluster bounds from the day's actual trip plans and the EVs' energy now."""
+        occ = self._occupancy(self.m.today)
+        return self._tables(self._connected(occ), ev_flex.hourly(occ.drive_kwh, self.tph) * self.tph)
+
+    def _intraday(self, intra) -> None:
+        """Re-solve with the commitment fixed; its cluster schedule becomes the hourly set-points."""
+        res = self.session.redispatch(intra, self.commitment)
+        net = res.ev_charge_mw.to_numpy() - (res.ev_discharge_mw.to_numpy() if self.v2g else 0.0)
+        self.setpoint_kw = net.T * 1000.0 / self.scale   # (clusters, hours), kW for the sample
+        self.planned_end = carry_over(intra, res)
+        self.planned_cluster_e = res.ev_energy_mwh.to_numpy()[-1]
+        self.last["intraday_co2_t"] = res.co2_t
+
+    def _day_ahead_for_tomorrow(self, tick: int) -> None:
+        """At ``day_ahead_hour`` of day d: day d+1's UC on forecasts, from the plan's end state of day d;
+        only its commitment is kept (and its end state, the next plan's start)."""
+        p: GridParams = self.params
+        day = self.day + 1
+        t0 = time.perf_counter()
+        da = day_problem(self.system, self._date(day), "day_ahead", initial=self.planned_end, check=False)
+        if self.controlled:
+            conn, drive = self.expected[int(self.m.day_types[day])]
+            exp = self._tables(conn, drive)
+            e0 = exp.energy_initial_mwh if self.planned_cluster_e is None else np.maximum(self.planned_cluster_e, 0.0)
+            da = self._with_clusters(da, exp, e0_mwh=e0)
+        else:
+            da.demand["demand_mw"] = da.demand["demand_mw"].to_numpy() + self._forecast_uncontrolled(day, tick)
+        plan = DispatchSession(da, gap=p.mip_gap, time_limit_s=p.time_limit_s).solve()
+        self.ahead[day] = (plan.commitment, {"day_ahead_co2_t": plan.co2_t, "day_ahead_gap": plan.mip_gap},
+                           carry_over(da, plan))
+        self.world.emit("grid.day_ahead", self.name, for_day=day, co2_t=plan.co2_t, gap=plan.mip_gap)
+        self.timing["day_ahead_s"] += time.perf_counter() - t0
+
+    def _forecast_uncontrolled(self, day: int, now_tick: int | None = None) -> np.ndarray:
         """Expected uncontrolled EV load (hourly MW): a shadow copy of the fleet in its present state
         simulated through a freshly drawn day of the same type, with the agent's own random streams
-        (so the real fleet's draws are untouched and the forecast does not know the actual plans)."""
+        (so the real fleet's draws are untouched and the forecast does not know the actual plans).
+        With ``now_tick`` (a forecast made the day before) the shadow first finishes the current day."""
         m = self.m
         sink, wants, ctrl = m.sink, m.wants, m.controller
         m.sink, m.wants, m.controller = None, (lambda kind: False), None
@@ -243,8 +295,14 @@ class GridAgent(Component):
         day_type = int(m.day_types[day])
         plan = draw_day(self.rng_forecast, m.travel, m.pop.ev_type, m.pop.commute_km, day_type, m.T, m.dt,
                         m.p.speed_kmh)
-        shadow.use_plan(plan, shadow._draw(day + 1))
-        shadow.day = day
+        if now_tick is None:
+            shadow.use_plan(plan, shadow._draw(day + 1))
+            shadow.day = day
+        else:   # finish today on today's plan, then cross midnight into the drawn day
+            shadow.tomorrow = plan
+            shadow._tomorrow_km = plan.first_trip_km()
+            for t in range(now_tick + 1, day * self.T):
+                shadow.step(t)
         kw = np.array([shadow.step(t).power_kw.sum() for t in range(day * self.T, (day + 1) * self.T)])
         return _hourly(kw, self.tph) * self.scale / 1000.0
 
@@ -273,6 +331,9 @@ class GridAgent(Component):
         if day != self.day:
             self._plan(day)
         self.s_dis[tick] = self.m.flows.discharge_kw * self.scale / 1000.0
+        h = self.params.day_ahead_hour
+        if h > 0 and tod == h * self.tph and day + 1 < self.world.clock.days:
+            self._day_ahead_for_tomorrow(tick)
         if tod == self.T - 1:
             self._settle(day)
 

@@ -94,6 +94,22 @@ def test_pricing_battery_wear_cuts_v2g_discharge(runs):
     assert free["grid.ev_wear_cost_jpy"] == 0.0
 
 
+@pytest.mark.parametrize("variant", ("uncontrolled", "v2g"))
+def test_day_ahead_solved_at_noon_the_day_before_still_balances_every_hour(variant):
+    w = World.from_scenario(SCENARIO, variant=variant, overrides={
+        "clock.start": "2030-08-01", "clock.days": 2, "fleet.sample": 1000, "grid.day_ahead_hour": 12})
+    w.run()
+    ahead = [(e.time_h, e.payload["for_day"]) for e in w.trace.events if e.kind == "grid.day_ahead"]
+    assert ahead == [(12.0, 1)]                 # day 2's UC at 12:00 of day 1; day 1 itself at its 00:00
+    h = hourly(w)
+    supply = (h["grid.thermal_mw"] + h["grid.renewable_mw"] + h["grid.storage_discharge_mw"] + h["ev.discharge_mw"]
+              + h["grid.unserved_mw"] - h["grid.overgeneration_mw"])
+    assert len(h) == 48 and np.allclose(supply, h["grid.demand_mw"] + h["ev.demand_mw"] + h["grid.storage_charge_mw"],
+                                        atol=1e-3)
+    assert w.summary()["grid.unserved_mwh"] == 0
+    assert w.components["fleet"].model.totals.unserved_kwh == 0.0
+
+
 def test_grid_day_events_report_both_stages(runs):
     ev = [e for e in runs["v2g"].trace.events if e.kind == "grid.day"]
     assert len(ev) == 1 and {"day_ahead_co2_t", "intraday_co2_t", "co2_t"} <= set(ev[0].payload)
