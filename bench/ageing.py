@@ -5,7 +5,7 @@ mean, assumption ~30 km/day x 0.15 kWh/km), home charging at 3-6 kW back to a pe
 cell temperature from Tokyo monthly normals + per-vehicle pack offset + daily weather noise, and a
 V2G share of the fleet cycling an extra 0.1 EFC/day. Writes wall time and peak RSS as JSON.
 
-    /work/venv/bin/python bench/ageing.py --batteries 100000 --years 10 --out bench_ageing.json
+    python bench/ageing.py --batteries 100000 --years 10 --out bench_ageing.json
 """
 
 from __future__ import annotations

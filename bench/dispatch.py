@@ -8,9 +8,9 @@ Cases:
   --pypsa       Kyushu 2030 day-ahead UC (--pypsa-day) through ours and through PyPSA (linopy + HiGHS)
                 on the same simplified instance (bench/pypsa_uc.py; key kyushu_day_ahead_vs_pypsa).
                 PyPSA is not a project dependency: run with a separate venv that has it, e.g.
-                /work/pypsa_venv/bin/python bench/dispatch.py --pypsa --only-pypsa --out FILE.json
+                compare-venv/bin/python bench/dispatch.py --pypsa --only-pypsa --out FILE.json
 
-  /work/venv/bin/python bench/dispatch.py --out bench/results/dispatch.json [--repeats 3] [--skip-rts]
+  python bench/dispatch.py --out bench/results/dispatch.json [--repeats 3] [--skip-rts]
 
 Quoted figures are medians of ``--repeats`` runs. The machine is shared: compare within one file.
 """
@@ -281,7 +281,7 @@ def bench_vs_pypsa(args) -> dict:
         import pypsa  # noqa: F401  (fail early with a clear message)
     except ImportError:
         raise SystemExit("--pypsa needs PyPSA, which is not a core dependency: run this benchmark with a "
-                         "venv that has it (python3 -m venv /work/pypsa_venv && /work/pypsa_venv/bin/pip "
+                         "venv that has it (python3 -m venv compare-venv && compare-venv/bin/pip "
                          "install -e '.[compare]'); see docs/dispatch.md, Against PyPSA") from None
     import logging
 

@@ -10,9 +10,9 @@ and its slack are added to PyPSA's linopy model through ``extra_functionality``.
 PyPSA is not a core dependency of the project (optional extra ``compare``). Run this from a
 separate environment:
 
-    python3 -m venv /work/pypsa_venv
-    /work/pypsa_venv/bin/pip install -e '/work/main[compare]'      # or: pip install pypsa, then -e .
-    /work/pypsa_venv/bin/python bench/dispatch.py --only-pypsa --pypsa-repeats 5 --out bench/results/vs_pypsa.json
+    python3 -m venv compare-venv
+    compare-venv/bin/pip install -e '.[compare]'      # or: pip install pypsa, then -e .
+    compare-venv/bin/python bench/dispatch.py --only-pypsa --pypsa-repeats 5 --out bench/results/vs_pypsa.json
 
 ``pypsa`` is imported inside the functions that need it, so importing this module never fails.
 """
