@@ -263,7 +263,8 @@ def vgi_days(variant: str, start: str, days: int) -> dict:
     return {"variant": variant, "start": start, "days": days, "build_s": build, "run_s": run,
             "s_per_day": run / days, "year_extrapolated_min": run / days * 365 / 60,
             "co2_t": float(s["grid.co2_t"]), "ev_energy_mwh": float(s["ev.energy_mwh"]),
-            "timing_s": dict(g.timing)}
+            "timing_s": dict(g.timing),
+            "per_day_s": [{"date": str(w.clock.day_start(i).date()), **t} for i, t in enumerate(g.day_timing)]}
 
 
 def bench_vgi(args) -> dict:

@@ -112,6 +112,10 @@ class GridAgent(Component):
                        "reserve_shortfall_mwh": 0.0, "overgeneration_mwh": 0.0, "ev_discharge_mwh": 0.0,
                        "ev_wear_cost_jpy": 0.0, "ev_tracking_error_mwh": 0.0}
         self.timing = {"day_ahead_s": 0.0, "intraday_s": 0.0, "settlement_s": 0.0, "days": 0}
+        # wall seconds per settled day and stage (for benchmarks; never written to results, which
+        # must not depend on the machine)
+        self.day_timing: list[dict[str, float]] = []
+        self._timing_at_last_day = dict(self.timing)
         self.last: dict[str, Any] = {}
         rec = w.recorder
         names = ("demand", "thermal", "renewable", "curtailment", "storage_charge", "storage_discharge",
@@ -355,6 +359,9 @@ class GridAgent(Component):
         self._record(res, act, lo, ev_net)
         self.timing["settlement_s"] += time.perf_counter() - t0
         self.timing["days"] += 1
+        self.day_timing.append({k: self.timing[k] - self._timing_at_last_day[k]
+                                for k in ("day_ahead_s", "intraday_s", "settlement_s")})
+        self._timing_at_last_day = dict(self.timing)
         self.world.emit("grid.day", self.name, day=day, co2_t=res.co2_t, unserved_mwh=res.unserved_mwh,
                         **{k: float(v) for k, v in self.last.items()})
 

@@ -110,6 +110,13 @@ def test_day_ahead_solved_at_noon_the_day_before_still_balances_every_hour(varia
     assert w.components["fleet"].model.totals.unserved_kwh == 0.0
 
 
+def test_stage_times_per_day_add_up_to_the_totals(runs):
+    g = runs["v2g"].components["grid"]
+    assert len(g.day_timing) == 1
+    for stage in ("day_ahead_s", "intraday_s", "settlement_s"):
+        assert g.day_timing[0][stage] == pytest.approx(g.timing[stage]) and g.timing[stage] > 0
+
+
 def test_grid_day_events_report_both_stages(runs):
     ev = [e for e in runs["v2g"].trace.events if e.kind == "grid.day"]
     assert len(ev) == 1 and {"day_ahead_co2_t", "intraday_co2_t", "co2_t"} <= set(ev[0].payload)
