@@ -108,6 +108,8 @@ class FleetModel:
         self.n_trips = np.zeros(n, np.int32)
         self.km = np.zeros(n, np.float32)
         self.totals = Totals()
+        self._km_from_leg: np.ndarray | None = None   # per-day table of trips_need_kwh, built on first use
+        self._tomorrow_total_km: np.ndarray | None = None
         self.flows = TickFlows()
         if self.controlled:  # smart / v2g: EVs at home with a charger start the run connected
             self.plugged[:] = pop.home_kw > 0
@@ -143,7 +145,7 @@ class FleetModel:
             self.tomorrow = tomorrow
         self._tomorrow_km = self.tomorrow.first_trip_km()
         self.leg[:] = 0
-        self._km_from_leg: np.ndarray | None = None   # tabulated on first use (trips_need_kwh)
+        self._km_from_leg = None   # today's plan changed: re-tabulate on next use
         plan = today
         valid = np.arange(plan.dep.shape[1])[None, :] < plan.n_legs[:, None]
         ev, leg = np.nonzero(valid)
@@ -231,7 +233,7 @@ class FleetModel:
 
         Reads the per-leg remaining distances ``use_plan`` tabulates once a day, so the per-tick
         cost is a gather (the grid agent asks every tick for the whole fleet)."""
-        if getattr(self, "_km_from_leg", None) is None:
+        if self._km_from_leg is None:
             self._tabulate_remaining_km()
         leg = self.leg[ids].astype(np.intp)
         km = np.where(leg < self.today.n_legs[ids], self._km_from_leg[ids, leg], self._tomorrow_total_km[ids])
