@@ -161,7 +161,7 @@ PARAM_SPEC: dict[str, Col] = {   # key -> allowed value (peak_day is a date)
     "temp_anomaly_sd_c": NONNEG, "temp_anomaly_ar1": Col(lo=0, hi=0.999),
     "cooling_base_c": NUM, "heating_base_c": NUM, "cooling_coef_per_c": NONNEG, "heating_coef_per_c": NONNEG,
     "diurnal_response_share": Col(lo=0, hi=1),
-    "reserve_demand_pct": PCT, "reserve_vre_pct": PCT, "storage_initial_pct": PCT,
+    "reserve_demand_pct": PCT, "reserve_vre_pct": PCT, "storage_initial_pct": PCT, "storage_lfc_pct": PCT,
     "unserved_penalty_jpy_per_mwh": POS, "reserve_shortfall_penalty_jpy_per_mwh": POS,
     "seed": Col(lo=0, integer=True),
 }
@@ -365,6 +365,7 @@ def storage_table(system: KyushuSystem, energy_mwh: dict[str, float] | None = No
     """Pumped hydro in the dispatch storage format; energy counted before discharge losses."""
     rows = []
     init_pct = system.params["storage_initial_pct"] / 100.0
+    lfc = system.params["storage_lfc_pct"] / 100.0
     for r in system.inputs.storage.itertuples(index=False):
         eff = math.sqrt(r.round_trip_eff_pct / 100.0)
         emax = r.p_discharge_max_mw * r.hours_at_full_output_h / eff
@@ -372,7 +373,8 @@ def storage_table(system: KyushuSystem, energy_mwh: dict[str, float] | None = No
         rows.append({"name": r.name, "p_charge_max_mw": r.p_charge_max_mw,
                      "p_discharge_max_mw": r.p_discharge_max_mw, "energy_max_mwh": round(emax, 3),
                      "energy_min_mwh": 0.0, "eff_charge": eff, "eff_discharge": eff,
-                     "energy_initial_mwh": round(e0, 3), "energy_final_mwh": round(emax * init_pct, 3)})
+                     "energy_initial_mwh": round(e0, 3), "energy_final_mwh": round(emax * init_pct, 3),
+                     "reserve_max_mw": r.p_discharge_max_mw * lfc})
     return pd.DataFrame(rows)
 
 

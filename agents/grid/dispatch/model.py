@@ -361,6 +361,18 @@ def _build(problem: DispatchProblem, units: list[UnitData] | None, tight: bool) 
     m.c_st_final = pyo.Constraint(
         m.S, rule=lambda m, s: m.st_e[s, T] + m.st_final_short[s] >= float(st[s].energy_final_mwh))
 
+    # upward reserve from storage (reserve_max_mw > 0): within the plant's headroom (more turbine
+    # output or less pumping) and backed by the stored energy for one period
+    S_res = [s for s in S if float(st[s].reserve_max_mw) > 0]
+    m.S_res = pyo.Set(initialize=S_res, ordered=True)
+    m.st_res = pyo.Var(m.S_res, m.T, bounds=lambda m, s, t: (0, float(st[s].reserve_max_mw)))
+    m.c_st_res_power = pyo.Constraint(
+        m.S_res, m.T, rule=lambda m, s, t: m.st_res[s, t] + m.st_dis[s, t] - m.st_ch[s, t]
+        <= float(st[s].p_discharge_max_mw))
+    m.c_st_res_energy = pyo.Constraint(
+        m.S_res, m.T, rule=lambda m, s, t: dt / float(st[s].eff_discharge) * m.st_res[s, t]
+        <= m.st_e[s, t] - float(st[s].energy_min_mwh))
+
     # --- EV clusters: aggregated batteries with per-period power and energy bounds and drive use
     K = problem.cluster_names
     kp = {str(r.cluster): r for r in problem.ev_cluster_params.itertuples(index=False)}
@@ -394,7 +406,8 @@ def _build(problem: DispatchProblem, units: list[UnitData] | None, tight: bool) 
 
     m.c_balance = pyo.Constraint(m.T, rule=balance)
     m.c_reserve = pyo.Constraint(
-        m.T, rule=lambda m, t: sum(m.pav[g, t] - m.pa[g, t] for g in G) + m.res_short[t] >= m.reserve_req[t])
+        m.T, rule=lambda m, t: sum(m.pav[g, t] - m.pa[g, t] for g in G) + sum(m.st_res[s, t] for s in S_res)
+        + m.res_short[t] >= m.reserve_req[t])
     m.c_res_short_cap = pyo.Constraint(m.T, rule=lambda m, t: m.res_short[t] <= m.reserve_req[t])
 
     # --- objective, split into named parts (all in currency units over the horizon)
