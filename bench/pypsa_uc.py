@@ -67,6 +67,8 @@ def comparison_problem(problem: DispatchProblem, reserve: bool = True,
     q.thermal_startup = pd.DataFrame(starts, columns=["name", "lag_h", "cost"])
     if not reserve:
         q.demand["reserve_mw"] = 0.0
+    if "reserve_max_mw" in q.storage.columns:   # reserve from storage: not in the converter, thermal holds it all
+        q.storage["reserve_max_mw"] = 0.0
     q.name = f"{problem.name}_vs_pypsa" + ("" if reserve else "_no_reserve")
     return q.validate()
 

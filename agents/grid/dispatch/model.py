@@ -362,7 +362,7 @@ def _build(problem: DispatchProblem, units: list[UnitData] | None, tight: bool) 
         m.S, rule=lambda m, s: m.st_e[s, T] + m.st_final_short[s] >= float(st[s].energy_final_mwh))
 
     # upward reserve from storage (reserve_max_mw > 0): within the plant's headroom (more turbine
-    # output or less pumping) and backed by the stored energy for one period
+    # output or less pumping) and backed by the stored energy for reserve_duration_h
     S_res = [s for s in S if float(st[s].reserve_max_mw) > 0]
     m.S_res = pyo.Set(initialize=S_res, ordered=True)
     m.st_res = pyo.Var(m.S_res, m.T, bounds=lambda m, s, t: (0, float(st[s].reserve_max_mw)))
@@ -370,7 +370,7 @@ def _build(problem: DispatchProblem, units: list[UnitData] | None, tight: bool) 
         m.S_res, m.T, rule=lambda m, s, t: m.st_res[s, t] + m.st_dis[s, t] - m.st_ch[s, t]
         <= float(st[s].p_discharge_max_mw))
     m.c_st_res_energy = pyo.Constraint(
-        m.S_res, m.T, rule=lambda m, s, t: dt / float(st[s].eff_discharge) * m.st_res[s, t]
+        m.S_res, m.T, rule=lambda m, s, t: float(st[s].reserve_duration_h) / float(st[s].eff_discharge) * m.st_res[s, t]
         <= m.st_e[s, t] - float(st[s].energy_min_mwh))
 
     # --- EV clusters: aggregated batteries with per-period power and energy bounds and drive use

@@ -72,7 +72,8 @@ _COLUMNS = {
 _TEXT_COLUMNS = {"name", "cluster"}
 _OPTIONAL_COLUMNS = {"renewables": {"p_min_mw": 0.0},
                      # upward LFC reserve a storage plant may hold (0: it holds none)
-                     "storage": {"reserve_max_mw": 0.0},
+                     # and for how many hours the stored energy must be able to sustain it
+                     "storage": {"reserve_max_mw": 0.0, "reserve_duration_h": 1.0},
                      # battery wear priced per MWh a cluster discharges to the grid (0: wear is free)
                      "ev_cluster_params": {"discharge_cost_per_mwh": 0.0}}
 
@@ -456,6 +457,7 @@ def validate_problem(p: DispatchProblem, folder: str | Path | None = None) -> No
     e0 = ck.numeric("energy_initial_mwh", lo=0)
     ef = ck.numeric("energy_final_mwh", lo=0)
     ck.numeric("reserve_max_mw", lo=0)
+    ck.numeric("reserve_duration_h", lo=0)
     for i in range(len(emax)):
         if emin[i] > emax[i]:
             ck.fail(i, "energy_min_mwh", _num(emin[i]), f"<= energy_max_mwh ({_num(emax[i])})")

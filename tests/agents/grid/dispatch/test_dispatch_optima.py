@@ -127,6 +127,47 @@ def test_carbon_price_enters_the_merit_order(price, expected, co2):
     assert r.costs["carbon"] == approx(price * co2)
 
 
+def _reserve_store(reserve_max: float | None, e0: float = 100.0, final: float | None = None) -> dict:
+    """A lossless store that must end with ``final`` (default: its initial energy, so it stays idle)."""
+    row = {"name": "PH", "p_charge_max_mw": 40, "p_discharge_max_mw": 50, "energy_max_mwh": 200,
+           "energy_min_mwh": 0, "eff_charge": 1.0, "eff_discharge": 1.0, "energy_initial_mwh": e0,
+           "energy_final_mwh": e0 if final is None else final}
+    if reserve_max is not None:
+        row["reserve_max_mw"] = reserve_max
+    return row
+
+
+@pytest.mark.parametrize("reserve_max, e0, held", [
+    (None, 100, 0),     # column absent: storage holds no reserve (the model before the option)
+    (0, 100, 0),
+    (30, 100, 30),      # its own cap
+    (60, 100, 50),      # the turbine headroom: 50 MW idle
+    (60, 20, 20),       # the energy for one hour at full reserve
+])
+def test_storage_reserve_within_cap_headroom_and_energy(reserve_max, e0, held):
+    # A runs flat out at 100 MW (no headroom); the 80 MW requirement is met by storage or reported short.
+    p = problem([unit("A", 0, 100, marginal=10, status=10, p0=100)], demand=[100], reserve=[80],
+                storage=[_reserve_store(reserve_max, e0)])
+    r = solve(p, gap=0)
+    assert r.system.loc[1, "reserve_shortfall_mw"] == approx(80 - held)
+    assert r.system.loc[1, "reserve_mw"] == approx(held)       # all it can hold is needed, so all is held
+    assert r.objective == approx(100 * 10 + (80 - held) * 1000)
+
+
+def test_storage_reserve_counts_pumping_it_could_stop():
+    # 140 MW of must-take output against 100 MW of demand: PH pumps the 40 MW surplus, so its headroom
+    # is 50 (turbine) + 40 (pumping) = 90 MW and the 80 MW requirement is met without any thermal unit.
+    p = problem([unit("A", 50, 100, marginal=10, status=-10)], demand=[100], reserve=[80],
+                renewables=[{"name": "run_of_river", "period": 1, "p_max_mw": 140, "p_min_mw": 140}],
+                storage=[_reserve_store(100, final=0)])
+    r = solve(p, gap=0)
+    assert r.commitment.loc[1, "A"] == 0
+    assert r.storage_charge_mw.loc[1, "PH"] == approx(40)
+    assert 80 - 1e-6 <= r.storage_reserve_mw.loc[1, "PH"] <= 90 + 1e-6   # may hold more than needed, never beyond headroom
+    assert r.system.loc[1, "reserve_shortfall_mw"] == approx(0)
+    check_balance(r, p)
+
+
 def test_pumped_storage_arbitrage():
     # charge 50 MW at 10/MWh in period 1 (80 % efficient), return 40 MW in period 2 instead of 50/MWh.
     p = problem([unit("A", 0, 100, marginal=10, status=10, p0=50), unit("B", 0, 200, marginal=50, status=10, p0=0)],
