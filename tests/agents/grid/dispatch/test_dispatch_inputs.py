@@ -92,6 +92,7 @@ BAD = [
     ("storage.csv", _set("name", "ph", "eff_charge", 1.2), ["unit 'ph', column eff_charge", "(0, 1]"]),
     ("storage.csv", _set("name", "ph", "energy_initial_mwh", 100), ["unit 'ph', column energy_initial_mwh"]),
     ("storage.csv", _set("name", "ph", "reserve_max_mw", -1), ["unit 'ph', column reserve_max_mw", ">= 0"]),
+    ("storage.csv", _set("name", "ph", "reserve_duration_h", "long"), ["unit 'ph', column reserve_duration_h"]),
     ("ev_clusters.csv", _set("period", 3, "energy_min_mwh", 50), ["cluster 'home', period 3, column energy_min_mwh"]),
     ("ev_clusters.csv", _set("period", 1, "cluster", "work"), ["cluster 'work'", "ev_cluster_params.csv"]),
     ("ev_cluster_params.csv", _set("cluster", "home", "eff_discharge", 0), ["cluster 'home', column eff_discharge"]),

@@ -154,6 +154,16 @@ def test_storage_reserve_within_cap_headroom_and_energy(reserve_max, e0, held):
     assert r.objective == approx(100 * 10 + (80 - held) * 1000)
 
 
+@pytest.mark.parametrize("hours, held", [(1, 50), (2, 40), (4, 20)])
+def test_storage_reserve_is_backed_for_its_duration(hours, held):
+    # 80 MWh stored: a reserve that must last `hours` can be at most 80 / hours (and the 50 MW headroom)
+    row = _reserve_store(60, e0=80) | {"reserve_duration_h": hours}
+    p = problem([unit("A", 0, 100, marginal=10, status=10, p0=100)], demand=[100], reserve=[80], storage=[row])
+    r = solve(p, gap=0)
+    assert r.storage_reserve_mw.loc[1, "PH"] == approx(held)
+    assert r.system.loc[1, "reserve_shortfall_mw"] == approx(80 - held)
+
+
 def test_storage_reserve_counts_pumping_it_could_stop():
     # 140 MW of must-take output against 100 MW of demand: PH pumps the 40 MW surplus, so its headroom
     # is 50 (turbine) + 40 (pumping) = 90 MW and the 80 MW requirement is met without any thermal unit.
