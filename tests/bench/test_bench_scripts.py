@@ -25,3 +25,14 @@ def test_fleet_bench_with_batteries_reports_speed_and_memory(tmp_path):
 def test_ageing_bench_reports_wall_time_and_memory(tmp_path):
     figures = _run("ageing.py", "--batteries", "200", "--years", "1", out=tmp_path / "a.json")
     assert figures["wall_s"] > 0 and figures["peak_rss_mib"] > 0
+
+
+def test_day_ahead_settings_bench_resolves_the_loops_own_problems(tmp_path):
+    figures = _run("day_ahead_settings.py", "--weeks", "2030-01-15", "--days", "1", "--sample", "300",
+                   "--gaps", "0.01,0.05", "--storage-lfc", "0,50", out=tmp_path / "d.json")
+    assert figures["problems"] == 1 and len(figures["totals"]) == 4
+    day = figures["per_day"][0]
+    assert day["problem"].endswith("day_ahead")
+    for key, res in day.items():
+        if key != "problem":
+            assert res["solve_s"] > 0 and res["co2_t"] > 0 and res["mip_gap"] <= float(key.split(",")[0][4:]) + 1e-9
