@@ -62,6 +62,11 @@ class GridParams(ComponentParams):
     time_limit_s: float = Field(120.0, gt=0, description="HiGHS time limit per solve (s)")
 
 
+def _plan_figures(plan: DispatchResult) -> dict[str, Any]:
+    """What a day-ahead plan contributes to the day's ``grid.day`` event."""
+    return {"day_ahead_co2_t": plan.co2_t, "day_ahead_gap": plan.mip_gap}
+
+
 def _hourly(x: np.ndarray, tph: int) -> np.ndarray:
     """Hourly means of a per-tick 1-D series (length a multiple of ``tph``)."""
     return x.reshape(-1, tph).mean(axis=1)
@@ -228,26 +233,34 @@ class GridAgent(Component):
                 self._intraday(intra)
             self.timing["intraday_s"] += time.perf_counter() - t0
             return
-        da = day_problem(self.system, date, "day_ahead", initial=self.state, check=False)
-        if self.controlled:
-            day_type = int(self.m.day_types[day])
-            conn, drive = self.expected[day_type]
-            exp = self._tables(conn, drive)
-            self.e0_mwh = exp.energy_initial_mwh
-            da = self._with_clusters(da, exp)
-        else:
-            da.demand["demand_mw"] = da.demand["demand_mw"].to_numpy() + self._forecast_uncontrolled(day)
+        da, e0 = self._day_ahead_problem(day, self.state)
+        if e0 is not None:
+            self.e0_mwh = e0
         self.session = DispatchSession(da, gap=p.mip_gap, time_limit_s=p.time_limit_s)
         plan = self.session.solve()
         self.commitment = plan.commitment
         self.planned_end = carry_over(da, plan)
-        self.last = {"day_ahead_co2_t": plan.co2_t, "day_ahead_gap": plan.mip_gap}
+        self.last = _plan_figures(plan)
         t1 = time.perf_counter()
         self.timing["day_ahead_s"] += t1 - t0
         if self.controlled:
             intra = day_problem(self.system, date, "intraday", initial=self.state, check=False)
             self._intraday(self._with_clusters(intra, self._actual_tables()))
             self.timing["intraday_s"] += time.perf_counter() - t1
+
+    def _day_ahead_problem(self, day: int, initial: InitialState, e0_mwh: np.ndarray | None = None,
+                           now_tick: int | None = None) -> tuple[Any, np.ndarray | None]:
+        """``day``'s UC problem on forecasts from ``initial``: expected cluster bounds (smart / v2g,
+        starting from ``e0_mwh`` or the EVs' energy now) or the forecast uncontrolled load added to
+        demand. Returns the problem and the clusters' starting energy (None when uncontrolled)."""
+        da = day_problem(self.system, self._date(day), "day_ahead", initial=initial, check=False)
+        if not self.controlled:
+            da.demand["demand_mw"] = da.demand["demand_mw"].to_numpy() + self._forecast_uncontrolled(day, now_tick)
+            return da, None
+        conn, drive = self.expected[int(self.m.day_types[day])]
+        exp = self._tables(conn, drive)
+        e0 = exp.energy_initial_mwh if e0_mwh is None else e0_mwh
+        return self._with_clusters(da, exp, e0_mwh=e0), e0
 
     def _actual_tables(self) -> ev_flex.ClusterTables:
         """Cluster bounds from the day's actual trip plans and the EVs' energy now."""
@@ -269,17 +282,10 @@ class GridAgent(Component):
         p: GridParams = self.params
         day = self.day + 1
         t0 = time.perf_counter()
-        da = day_problem(self.system, self._date(day), "day_ahead", initial=self.planned_end, check=False)
-        if self.controlled:
-            conn, drive = self.expected[int(self.m.day_types[day])]
-            exp = self._tables(conn, drive)
-            e0 = exp.energy_initial_mwh if self.planned_cluster_e is None else np.maximum(self.planned_cluster_e, 0.0)
-            da = self._with_clusters(da, exp, e0_mwh=e0)
-        else:
-            da.demand["demand_mw"] = da.demand["demand_mw"].to_numpy() + self._forecast_uncontrolled(day, tick)
+        planned_e = None if self.planned_cluster_e is None else np.maximum(self.planned_cluster_e, 0.0)
+        da, _ = self._day_ahead_problem(day, self.planned_end, e0_mwh=planned_e, now_tick=tick)
         plan = DispatchSession(da, gap=p.mip_gap, time_limit_s=p.time_limit_s).solve()
-        self.ahead[day] = (plan.commitment, {"day_ahead_co2_t": plan.co2_t, "day_ahead_gap": plan.mip_gap},
-                           carry_over(da, plan))
+        self.ahead[day] = (plan.commitment, _plan_figures(plan), carry_over(da, plan))
         self.world.emit("grid.day_ahead", self.name, for_day=day, co2_t=plan.co2_t, gap=plan.mip_gap)
         self.timing["day_ahead_s"] += time.perf_counter() - t0
 
