@@ -48,8 +48,16 @@ class GridParams(ComponentParams):
     cluster_sample_days: int = Field(14, ge=2, le=60,
                                      description="sampled days per EV for clustering and expected occupancy (count)")
     day_end_soc_pct: float = Field(
-        80.0, ge=0, le=100, description="smart / v2g: least cluster SOC at the end of each day (%); also at "
-                                        "least the day's starting energy, so no day borrows from the next")
+        80.0, ge=0, le=100, description="smart / v2g: least cluster SOC at the end of each day (% of the "
+                                        "charge target)")
+    day_end_keep_start: bool = Field(
+        True, description="smart / v2g: each day also ends with at least the energy it started with, so no "
+                          "energy is banked for later days; False: energy above day_end_soc_pct may be banked on "
+                          "one day and spent on a later one")
+    banked_energy_value_jpy_per_mwh: float = Field(
+        0.0, ge=0, description="smart / v2g: value of each MWh the clusters hold at the end of a day's plan, "
+                               "a credit in the MILP objective (JPY/MWh; 0: none). Below the cheapest thermal "
+                               "energy it makes the fleet bank only surplus that would be curtailed")
     day_ahead_hour: int = Field(
         0, ge=0, le=23, description="clock hour of the day before at which each day's day-ahead UC is solved, on "
                                     "the planned end state of that day (0: at 00:00 of the day itself, no lead "
@@ -177,7 +185,7 @@ class GridAgent(Component):
         t = ev_flex.cluster_bounds(self.labels, self.k, connected=connected, drive_kwh=drive_kwh,
                                    charger_kw=self._charger_kw(), energy_kwh=m.energy_kwh,
                                    capacity_kwh=m.target_kwh, need_kwh=need, ticks_per_hour=self.tph,
-                                   scale=self.scale, v2g=self.v2g)
+                                   scale=self.scale, v2g=self.v2g, keep_start=self.params.day_end_keep_start)
         frac = self.params.day_end_soc_pct / 100.0
         t.energy_min_mwh[:, -1] = np.maximum(t.energy_min_mwh[:, -1], frac * t.energy_max_mwh[:, -1])
         return t
@@ -191,7 +199,8 @@ class GridAgent(Component):
         problem.ev_cluster_params = pd.DataFrame({"cluster": names, "eff_charge": eff,
                                                   "eff_discharge": self.m.discharge_eff,
                                                   "energy_initial_mwh": np.round(e0, 6),
-                                                  "discharge_cost_per_mwh": wear})
+                                                  "discharge_cost_per_mwh": wear,
+                                                  "energy_final_value_per_mwh": self.params.banked_energy_value_jpy_per_mwh})
         rows = []
         hours = np.arange(1, 25)
         for j, n in enumerate(names):

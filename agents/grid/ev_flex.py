@@ -132,15 +132,16 @@ class ClusterTables:
 
 def cluster_bounds(labels: np.ndarray, k: int, *, connected: np.ndarray, drive_kwh: np.ndarray,
                    charger_kw: np.ndarray, energy_kwh: np.ndarray, capacity_kwh: np.ndarray,
-                   need_kwh: np.ndarray, ticks_per_hour: int, scale: float, v2g: bool) -> ClusterTables:
+                   need_kwh: np.ndarray, ticks_per_hour: int, scale: float, v2g: bool,
+                   keep_start: bool = True) -> ClusterTables:
     """Aggregate per-EV hourly quantities into clusters.
 
     ``connected`` (n, 24) is the share of each hour an EV can exchange power with the grid (expected
     for day-ahead, actual for intraday); ``drive_kwh`` (n, 24) the energy its trips take from the
     battery; ``need_kwh`` (n, 24) the least energy it must hold at the end of each hour to make its
     later trips (and keep its reserve); ``capacity_kwh`` the most it may hold.
-    The last hour's lower bound is at least the cluster's starting energy (capped by capacity), so a
-    day's plan never lends energy from the next day.
+    With ``keep_start`` the last hour's lower bound is at least the cluster's starting energy (capped
+    by capacity), so a day's plan neither spends energy banked on earlier days nor lends from the next.
     """
     to_mw = scale / 1000.0
 
@@ -154,7 +155,8 @@ def cluster_bounds(labels: np.ndarray, k: int, *, connected: np.ndarray, drive_k
     e_max = by_cluster(np.repeat(capacity_kwh[:, None], connected.shape[1], axis=1))
     e_min = by_cluster(np.minimum(need_kwh, capacity_kwh[:, None]))
     e0 = np.bincount(labels, weights=energy_kwh, minlength=k) * to_mw
-    e_min[:, -1] = np.maximum(e_min[:, -1], np.minimum(e0, e_max[:, -1]))
+    if keep_start:
+        e_min[:, -1] = np.maximum(e_min[:, -1], np.minimum(e0, e_max[:, -1]))
     drive = by_cluster(drive_kwh)
     return ClusterTables(p_ch, p_dis, e_min, e_max, drive, e0)
 

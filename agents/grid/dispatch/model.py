@@ -427,9 +427,12 @@ def _build(problem: DispatchProblem, units: list[UnitData] | None, tight: bool) 
     m.cost_storage_final = pyo.Expression(expr=pu * sum(m.st_final_short[s] for s in S))
     m.cost_ev_wear = pyo.Expression(expr=dt * sum(float(kp[k].discharge_cost_per_mwh) * m.ev_dis[k, t]
                                                   for k in K if float(kp[k].discharge_cost_per_mwh) > 0 for t in TT))
+    # a credit, not a cost: what the energy left in the clusters at the horizon's end is worth later
+    m.value_ev_final = pyo.Expression(expr=sum(float(kp[k].energy_final_value_per_mwh) * m.ev_e[k, T]
+                                               for k in K if float(kp[k].energy_final_value_per_mwh) > 0))
     m.obj = pyo.Objective(expr=m.cost_no_load + m.cost_incremental + m.cost_startup + m.cost_carbon
                           + m.cost_unserved + m.cost_overgen + m.cost_reserve + m.cost_ev_short
-                          + m.cost_storage_final + m.cost_ev_wear)
+                          + m.cost_storage_final + m.cost_ev_wear - m.value_ev_final)
     apply_timeseries(m, problem)
     return m
 

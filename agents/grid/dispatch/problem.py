@@ -75,7 +75,8 @@ _OPTIONAL_COLUMNS = {"renewables": {"p_min_mw": 0.0},
                      # and for how many hours the stored energy must be able to sustain it
                      "storage": {"reserve_max_mw": 0.0, "reserve_duration_h": 1.0},
                      # battery wear priced per MWh a cluster discharges to the grid (0: wear is free)
-                     "ev_cluster_params": {"discharge_cost_per_mwh": 0.0}}
+                     # and the value of each MWh the cluster holds at the end of the horizon (0: none)
+                     "ev_cluster_params": {"discharge_cost_per_mwh": 0.0, "energy_final_value_per_mwh": 0.0}}
 
 
 def _empty(columns: tuple[str, ...]) -> pd.DataFrame:
@@ -474,6 +475,7 @@ def validate_problem(p: DispatchProblem, folder: str | Path | None = None) -> No
     ckp.numeric("eff_discharge", lo=0, hi=1, lo_open=True)
     ckp.numeric("energy_initial_mwh", lo=0)
     ckp.numeric("discharge_cost_per_mwh", lo=0)
+    ckp.numeric("energy_final_value_per_mwh", lo=0)
     p.ev_cluster_params = ckp.df
     ck = _Checker(folder, "ev_clusters", p.ev_clusters, ("cluster", "period"))
     ck.columns(EV_COLUMNS)

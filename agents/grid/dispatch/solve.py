@@ -345,7 +345,7 @@ def solve(problem: DispatchProblem, gap: float = DEFAULT_GAP, time_limit_s: floa
 
 
 COST_EXPRESSIONS = ("cost_no_load", "cost_incremental", "cost_startup", "cost_carbon", "cost_unserved",
-                    "cost_overgen", "cost_reserve", "cost_ev_short", "cost_storage_final", "cost_ev_wear", "co2")
+                    "cost_overgen", "cost_reserve", "cost_ev_short", "cost_storage_final", "cost_ev_wear", "value_ev_final", "co2")
 
 
 class CostEvaluator:
@@ -417,6 +417,7 @@ def _collect(problem: DispatchProblem, m: pyo.ConcreteModel, status: str, object
         "unserved_penalty": ev["cost_unserved"], "overgeneration_penalty": ev["cost_overgen"],
         "reserve_shortfall_penalty": ev["cost_reserve"], "ev_energy_penalty": ev["cost_ev_short"],
         "storage_final_penalty": ev["cost_storage_final"], "ev_wear": ev["cost_ev_wear"],
+        "ev_final_value": ev["value_ev_final"],   # a credit: the objective subtracts it
     }
     costs["fuel"] = costs["no_load"] + costs["incremental"]
     costs["penalties"] = (costs["unserved_penalty"] + costs["overgeneration_penalty"]

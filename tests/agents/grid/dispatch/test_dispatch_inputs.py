@@ -98,6 +98,8 @@ BAD = [
     ("ev_cluster_params.csv", _set("cluster", "home", "eff_discharge", 0), ["cluster 'home', column eff_discharge"]),
     ("ev_cluster_params.csv", _set("cluster", "home", "discharge_cost_per_mwh", -5),
      ["cluster 'home', column discharge_cost_per_mwh", ">= 0"]),
+    ("ev_cluster_params.csv", _set("cluster", "home", "energy_final_value_per_mwh", -1),
+     ["cluster 'home', column energy_final_value_per_mwh", ">= 0"]),
 ]
 
 

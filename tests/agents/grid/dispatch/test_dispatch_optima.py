@@ -246,6 +246,36 @@ def test_v2g_discharges_only_while_the_peak_saves_more_than_the_wear_costs(wear,
     check_balance(r, p)
 
 
+@pytest.mark.parametrize("value, banked, expected", [(0.0, 0, 1500), (5.0, 0, 1500), (20.0, 50, 2000 - 50 * 20)])
+def test_cluster_banks_thermal_energy_only_when_its_end_value_exceeds_the_cost(value, banked, expected):
+    # A's spare 50 MW in period 1 costs 10 per MWh (efficiencies 1): worth banking at 20, not at 5
+    p = problem(_two_units(), demand=[50, 100],
+                ev=_ev_rows([50, 50], [0, 0], [0, 0], [100, 100], [0, 0]),
+                ev_params=[{"cluster": "home", "eff_charge": 1.0, "eff_discharge": 1.0, "energy_initial_mwh": 0,
+                            "energy_final_value_per_mwh": value}])
+    r = solve(p, gap=0)
+    assert r.ev_energy_mwh["home"].iloc[-1] == approx(banked)
+    assert r.objective == approx(expected)
+    assert r.costs["ev_final_value"] == approx(banked * value)
+    check_balance(r, p)
+
+
+def test_a_small_end_value_banks_surplus_that_would_be_curtailed():
+    # period 1: 80 MW of free PV for 50 MW of demand; the 30 MW surplus goes into the cluster
+    pv = [{"name": "pv", "period": 1, "p_max_mw": 80, "p_min_mw": 0},
+          {"name": "pv", "period": 2, "p_max_mw": 0, "p_min_mw": 0}]
+    p = problem(_two_units(), demand=[50, 100], renewables=pv,
+                ev=_ev_rows([50, 50], [0, 0], [0, 0], [100, 100], [0, 0]),
+                ev_params=[{"cluster": "home", "eff_charge": 0.9, "eff_discharge": 1.0, "energy_initial_mwh": 0,
+                            "energy_final_value_per_mwh": 5.0}])
+    r = solve(p, gap=0)
+    assert r.ev_charge_mw.loc[1, "home"] == approx(30)
+    assert r.curtailment_mw.loc[1, "pv"] == approx(0)
+    assert r.ev_energy_mwh["home"].iloc[-1] == approx(27)
+    assert r.objective == approx(1000 - 27 * 5.0)
+    check_balance(r, p)
+
+
 @pytest.mark.parametrize("penalty", [None, 500.0])
 def test_unserved_energy_is_penalised_and_reported(penalty):
     kw = {} if penalty is None else {"unserved_penalty_per_mwh": penalty}
