@@ -66,6 +66,10 @@ class GridParams(ComponentParams):
     v2g_wear_cost_jpy_per_mwh: float = Field(
         0.0, ge=0, description="v2g: battery wear priced per MWh the fleet discharges to the grid (JPY/MWh; 0: wear "
                                "is free, as in the reference study); enters the MILP objective, reported apart")
+    intraday_recourse: bool = Field(
+        False, description="when the day-ahead commitment, fixed, leaves load unserved or reserve short on actual "
+                           "PV / wind / EV load, re-solve with the quick-start units (thermal_technology.csv "
+                           "quick_start) free to start; they never stop a planned hour")
     mip_gap: float = Field(0.005, ge=0, le=0.5, description="relative MIP gap of the day-ahead solve (0-1)")
     time_limit_s: float = Field(120.0, gt=0, description="HiGHS time limit per solve (s)")
 
@@ -114,6 +118,7 @@ class GridAgent(Component):
         self.state: InitialState | None = None   # thermal / storage state at the current day's start
         self.day = -1
         self.commitment: pd.DataFrame | None = None
+        self.recourse_today = 0   # unit-hours the day's intraday solve added by recourse
         self.session: DispatchSession | None = None
         self.setpoint_kw = np.zeros((p.clusters, 24))   # per cluster and hour, for the simulated sample
         self.e0_mwh = np.zeros(p.clusters)
@@ -123,7 +128,7 @@ class GridAgent(Component):
         self.planned_cluster_e: np.ndarray | None = None
         self.totals = {"co2_t": 0.0, "cost_jpy": 0.0, "curtailment_mwh": 0.0, "unserved_mwh": 0.0,
                        "reserve_shortfall_mwh": 0.0, "overgeneration_mwh": 0.0, "ev_discharge_mwh": 0.0,
-                       "ev_wear_cost_jpy": 0.0, "ev_tracking_error_mwh": 0.0}
+                       "ev_wear_cost_jpy": 0.0, "ev_tracking_error_mwh": 0.0, "recourse_unit_hours": 0.0}
         self.timing = {"day_ahead_s": 0.0, "intraday_s": 0.0, "settlement_s": 0.0, "days": 0}
         # wall seconds per settled day and stage (for benchmarks; never written to results, which
         # must not depend on the machine)
@@ -278,7 +283,9 @@ class GridAgent(Component):
 
     def _intraday(self, intra) -> None:
         """Re-solve with the commitment fixed; its cluster schedule becomes the hourly set-points."""
-        res = self.session.redispatch(intra, self.commitment)
+        res = self.session.redispatch(intra, self.commitment, recourse=self.params.intraday_recourse)
+        self.commitment = res.commitment   # with any recourse starts, kept for the settlement
+        self.recourse_today = res.extra["recourse_unit_hours"]
         net = res.ev_charge_mw.to_numpy() - (res.ev_discharge_mw.to_numpy() if self.v2g else 0.0)
         self.setpoint_kw = net.T * 1000.0 / self.scale   # (clusters, hours), kW for the sample
         self.planned_end = carry_over(intra, res)
@@ -369,9 +376,11 @@ class GridAgent(Component):
         act.demand["demand_mw"] = act.demand["demand_mw"].to_numpy() + ev_net
         if self.controlled:
             act = self._with_clusters(act, None)
-        res = self.session.redispatch(act, self.commitment)
+        res = self.session.redispatch(act, self.commitment, recourse=self.params.intraday_recourse)
         self.state = carry_over(act, res)
-        self._record(res, act, lo, ev_net)
+        added = self.recourse_today + res.extra["recourse_unit_hours"]
+        self.recourse_today = 0
+        self._record(res, act, lo, ev_net, added)
         self.timing["settlement_s"] += time.perf_counter() - t0
         self.timing["days"] += 1
         self.day_timing.append({k: self.timing[k] - self._timing_at_last_day[k]
@@ -380,7 +389,7 @@ class GridAgent(Component):
         self.world.emit("grid.day", self.name, day=day, co2_t=res.co2_t, unserved_mwh=res.unserved_mwh,
                         **{k: float(v) for k, v in self.last.items()})
 
-    def _record(self, res: DispatchResult, problem, lo: int, ev_net: np.ndarray) -> None:
+    def _record(self, res: DispatchResult, problem, lo: int, ev_net: np.ndarray, recourse_unit_hours: int) -> None:
         rep = np.repeat
         tph = self.tph
         base = problem.demand["demand_mw"].to_numpy() - ev_net
@@ -400,6 +409,7 @@ class GridAgent(Component):
             t["curtailment_mwh"] += float(cols["curtailment"].sum())
             t["unserved_mwh"] += res.unserved_mwh
             t["reserve_shortfall_mwh"] += res.reserve_shortfall_mwh
+            t["recourse_unit_hours"] += recourse_unit_hours
             t["overgeneration_mwh"] += res.overgeneration_mwh
             discharged = float(self.s_dis[lo:lo + 24 * tph].sum() * self.m.dt)
             t["ev_discharge_mwh"] += discharged

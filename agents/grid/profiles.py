@@ -261,7 +261,7 @@ def build_thermal(folder: Path | str = S.DATA_DIR) -> tuple[pd.DataFrame, pd.Dat
             "startup_mw": round(su, 3), "shutdown_mw": round(su, 3),
             "min_up_h": t.min_up_h, "min_down_h": t.min_down_h,
             "initial_status_h": -24, "initial_p_mw": 0.0, "must_run": 0,
-            "co2_t_per_mwh": f.co2_t_per_mwh, "plant": r.plant, "owner": r.owner, "fuel": r.fuel,
+            "co2_t_per_mwh": f.co2_t_per_mwh, "quick_start": int(t.quick_start), "plant": r.plant, "owner": r.owner, "fuel": r.fuel,
             "technology": r.technology, "efficiency_hhv_pct": r.efficiency_hhv_pct,
             "fuel_price_jpy_per_gj": round(price_gj, 3),
             "full_load_cost_jpy_per_mwh": round(full_gj_h * price_gj / pmax + carbon * f.co2_t_per_mwh, 1),

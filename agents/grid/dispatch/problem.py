@@ -70,7 +70,9 @@ _COLUMNS = {
     "ev_clusters": EV_COLUMNS, "ev_cluster_params": EV_PARAM_COLUMNS,
 }
 _TEXT_COLUMNS = {"name", "cluster"}
-_OPTIONAL_COLUMNS = {"renewables": {"p_min_mw": 0.0},
+_OPTIONAL_COLUMNS = {# 1: the unit can be started after the day-ahead stage (intraday recourse); 0: it cannot
+                     "thermal": {"quick_start": 0},
+                     "renewables": {"p_min_mw": 0.0},
                      # upward LFC reserve a storage plant may hold (0: it holds none)
                      # and for how many hours the stored energy must be able to sustain it
                      "storage": {"reserve_max_mw": 0.0, "reserve_duration_h": 1.0},
@@ -358,7 +360,12 @@ def validate_problem(p: DispatchProblem, folder: str | Path | None = None) -> No
             ck.fail(i, "must_run", 1, f"0 while the unit is still inside its minimum down time "
                                       f"(off {_num(-st[i])} h of min_down_h {_num(mdt[i])})")
     ck.numeric("co2_t_per_mwh", lo=0)
+    quick = ck.numeric("quick_start", allowed="0 or 1")
+    for i in range(len(quick)):
+        if quick[i] not in (0.0, 1.0):
+            ck.fail(i, "quick_start", _num(quick[i]), "0 or 1")
     ck.df["must_run"] = ck.df["must_run"].astype(int)
+    ck.df["quick_start"] = ck.df["quick_start"].astype(int)
     p.thermal = ck.df
     units = {n: i for i, n in enumerate(ck.df["name"])}
     bounds = {n: (pmin[i], pmax[i]) for n, i in units.items()}

@@ -13,7 +13,7 @@ import math
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
@@ -31,6 +31,9 @@ from simcore.errors import InputError
 # the effect of forecast errors, while proving a smaller gap often costs several times the solve time
 # on these models (docs/dispatch.md, Measured). Pass gap=0 for a proven optimum.
 DEFAULT_GAP = 1e-3
+# unserved energy or reserve shortfall (MWh over the horizon) above which a redispatch with recourse
+# lets quick-start units start: solver noise is far below it, a real shortfall far above
+SHORT_TOL_MWH = 1e-3
 
 _OK = {TerminationCondition.optimal, TerminationCondition.maxTimeLimit,
        TerminationCondition.maxIterations, TerminationCondition.objectiveLimit}
@@ -231,23 +234,35 @@ class DispatchSession:
                 raise InputError(other.name, table, "changed",
                                  "the same table as in the session's problem (only time series may change)")
 
-    def fix_commitment(self, commitment: pd.DataFrame) -> None:
-        """Fix u, v, w of every unit to a commitment (periods x units, 0/1)."""
+    def fix_commitment(self, commitment: pd.DataFrame, may_start: Sequence[str] = ()) -> None:
+        """Fix u, v, w of every unit to a commitment (periods x units, 0/1).
+
+        Units named in ``may_start`` keep every planned hour on but may also run in others (u >= plan,
+        start-ups and shut-downs free): the recourse of quick-start units after the day-ahead stage.
+        """
         c = _check_commitment(self.problem, commitment)
         m = self.model
-        if self.direct is not None and self._free_bounds is None:
+        if self._free_bounds is None:
             self._free_bounds = {id(v): (v.lb, v.ub) for var in (m.u, m.v, m.w) for v in var.values()}
+        free = set(may_start)
         for un in self.units:
             col = c[un.name].to_numpy()
             prev = 1 if un.on0 else 0
             for t in range(1, self.problem.periods + 1):
                 on = int(col[t - 1])
                 for var, val in ((m.u, on), (m.v, 1 if on and not prev else 0), (m.w, 1 if prev and not on else 0)):
-                    if self.direct is not None:
-                        var[un.name, t].setlb(val)
-                        var[un.name, t].setub(val)
+                    v = var[un.name, t]
+                    if un.name in free:
+                        if v.fixed:
+                            v.unfix()
+                        lo, hi = self._free_bounds[id(v)]
+                        v.setlb(val if var is m.u else lo)
+                        v.setub(hi)
+                    elif self.direct is not None:
+                        v.setlb(val)
+                        v.setub(val)
                     else:
-                        var[un.name, t].fix(val)
+                        v.fix(val)
                 prev = on
         self._fixed = True
 
@@ -255,12 +270,11 @@ class DispatchSession:
         m = self.model
         for var in (m.u, m.v, m.w):
             for v in var.values():
-                if self.direct is not None:
-                    if self._free_bounds is not None:
-                        v.setlb(self._free_bounds[id(v)][0])
-                        v.setub(self._free_bounds[id(v)][1])
-                else:
+                if v.fixed:
                     v.unfix()
+                if self._free_bounds is not None:
+                    v.setlb(self._free_bounds[id(v)][0])
+                    v.setub(self._free_bounds[id(v)][1])
         self._fixed = False
 
     def _run(self) -> tuple[str, bool, float, float]:
@@ -312,16 +326,38 @@ class DispatchSession:
         apply_timeseries(self.model, actual)
         self.problem = actual
 
-    def redispatch(self, actual: DispatchProblem, commitment: pd.DataFrame) -> DispatchResult:
-        """Intraday: load ``actual`` time series, fix ``commitment`` and re-solve (an LP in effect)."""
+    @property
+    def quick_start_units(self) -> list[str]:
+        """Units the problem marks ``quick_start`` (may be started after the day-ahead stage)."""
+        th = self.problem.thermal
+        return [str(n) for n, q in zip(th["name"], th["quick_start"]) if int(q) == 1]
+
+    def redispatch(self, actual: DispatchProblem, commitment: pd.DataFrame, recourse: bool = False) -> DispatchResult:
+        """Intraday: load ``actual`` time series, fix ``commitment`` and re-solve (an LP in effect).
+
+        With ``recourse``, a re-solve that leaves load unserved or reserve short is repeated with the
+        quick-start units free to start (a small MILP); ``extra["recourse_unit_hours"]`` counts the
+        unit-hours they add to the commitment.
+        """
         t0 = time.perf_counter()
         self.load(actual)
         self.fix_commitment(commitment)
         update_s = time.perf_counter() - t0
         result = self.solve()
+        added = 0
+        quick = self.quick_start_units if recourse else []
+        if quick and (result.unserved_mwh > SHORT_TOL_MWH or result.reserve_shortfall_mwh > SHORT_TOL_MWH):
+            self.fix_commitment(commitment, may_start=quick)
+            fixed_s = result.solve_s
+            result = self.solve()
+            result.solve_s += fixed_s
+            planned = _check_commitment(self.problem, commitment)
+            added = int((result.commitment.to_numpy() - planned.to_numpy()).clip(min=0).sum())
+            self.fix_commitment(commitment)   # leave the session as a plain fixed commitment
         result.name = actual.name
         result.build_s = update_s
         result.extra["stage"] = "intraday"
+        result.extra["recourse_unit_hours"] = added
         return result
 
 

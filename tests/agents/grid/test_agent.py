@@ -96,3 +96,14 @@ def test_trip_need_is_the_reserve_plus_the_remaining_legs_or_tomorrows():
         expected[i] = min(km / m.pop.km_per_kwh[i] + m.reserve_kwh[i], m.target_kwh[i])
     assert 0 < (m.leg > 0).sum() < m.n
     assert np.allclose(m.trips_need_kwh(ids), expected, rtol=1e-12, atol=1e-9)
+
+
+@pytest.mark.parametrize("keep_start, end_share", [(True, 1.0), (False, 0.8)])
+def test_a_full_fleet_may_spend_its_banked_energy_only_without_keep_start(keep_start, end_share):
+    w = World.from_dict(scenario(grid={"day_end_keep_start": keep_start, "day_end_soc_pct": 80.0}))
+    g = w.components["grid"]
+    m = g.m
+    m.energy_kwh[:] = m.target_kwh            # every EV full at midnight
+    conn, drive = g.expected[0]
+    t = g._tables(conn, drive)
+    assert np.allclose(t.energy_min_mwh[:, -1], end_share * t.energy_max_mwh[:, -1])

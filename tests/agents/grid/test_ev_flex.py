@@ -44,6 +44,15 @@ def test_cluster_bounds_scale_and_hold_the_day_end_energy():
     assert np.allclose(tables.energy_min_mwh[:, -1], [50.0, 10.0])
 
 
+def test_cluster_bounds_without_keep_start_leave_the_day_end_at_the_trip_need():
+    labels = np.array([0, 0, 1])
+    tables = cluster_bounds(labels, 2, connected=np.ones((3, 24)), drive_kwh=np.zeros((3, 24)),
+                            charger_kw=np.array([6.0, 6.0, 3.0]), energy_kwh=np.array([30.0, 20.0, 10.0]),
+                            capacity_kwh=np.array([60.0, 60.0, 40.0]), need_kwh=np.full((3, 24), 5.0),
+                            ticks_per_hour=4, scale=1000.0, v2g=True, keep_start=False)
+    assert np.allclose(tables.energy_min_mwh[:, -1], [10.0, 5.0])   # banked energy may be spent
+
+
 def test_allocation_serves_least_laxity_first_and_must_charge_always():
     plugged = np.ones(3, bool)
     energy = np.array([10.0, 10.0, 10.0])

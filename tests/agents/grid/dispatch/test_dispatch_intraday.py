@@ -120,3 +120,62 @@ def test_session_costs_equal_the_model_expressions_after_each_solve():
         assert result.costs["startup"] == pytest.approx(direct["cost_startup"])
         assert result.costs["fuel"] == pytest.approx(direct["cost_no_load"] + direct["cost_incremental"])
         assert result.objective == pytest.approx(sum(v for n, v in direct.items() if n != "co2"))
+
+
+def _quick_b():
+    # as _units, but B's no-load (300 at p_min 20) is dearer than A per MWh: no ties
+    a = unit("A", 0, 100, marginal=10, status=10, p0=100)
+    b = unit("B", 20, 100, marginal=20, no_load=300, status=-10)
+    a[0]["quick_start"], b[0]["quick_start"] = 0, 1
+    return [a, b]
+
+
+def test_recourse_starts_a_quick_start_unit_for_an_unforeseen_peak():
+    # B (p_min 20, no-load 300, 20/MWh) was not planned; the 30 MW peak in period 2 would go unserved
+    forecast = problem(_quick_b(), demand=[100, 100])
+    session = DispatchSession(forecast, gap=0)
+    da = session.solve()
+    assert da.commitment["B"].tolist() == [0, 0]
+    actual = _with_demand(forecast, [100, 130])
+    r = session.redispatch(actual, da.commitment, recourse=True)
+    assert r.commitment["B"].tolist() == [0, 1]
+    assert r.unserved_mwh == pytest.approx(0)
+    # period 2: A 100 (1000) + B 30 (no-load 300 at p_min 20, 10 MW above it at 20/MWh)
+    assert r.objective == pytest.approx(1000 + 1000 + 300 + 10 * 20, rel=1e-9)
+    assert r.extra["recourse_unit_hours"] == 1
+    check_balance(r, actual)
+
+
+def test_recourse_leaves_a_unit_that_is_not_quick_start_off():
+    forecast = problem(_units(), demand=[100, 100])
+    session = DispatchSession(forecast, gap=0)
+    da = session.solve()
+    r = session.redispatch(_with_demand(forecast, [100, 130]), da.commitment, recourse=True)
+    assert r.commitment["B"].tolist() == [0, 0]
+    assert r.unserved_mwh == pytest.approx(30)
+    assert r.extra["recourse_unit_hours"] == 0
+
+
+def test_recourse_never_stops_a_planned_unit():
+    # B planned on in both periods; actual demand falls to A's range, yet B stays on (u >= plan)
+    forecast = problem(_quick_b(), demand=[150, 150])
+    session = DispatchSession(forecast, gap=0)
+    da = session.solve()
+    assert da.commitment["B"].tolist() == [1, 1]
+    r = session.redispatch(_with_demand(forecast, [150, 200]), da.commitment, recourse=True)
+    assert r.commitment["B"].tolist() == [1, 1]
+    assert r.extra["recourse_unit_hours"] == 0
+    assert r.unserved_mwh == pytest.approx(0)
+    # period 2 short, so the recourse MILP runs; stopping B in period 1 would save its no-load, but it may not
+    short = session.redispatch(_with_demand(forecast, [90, 300]), da.commitment, recourse=True)
+    assert short.commitment["B"].tolist() == [1, 1]
+    assert short.unserved_mwh == pytest.approx(100)
+
+
+def test_recourse_is_not_used_when_the_fixed_commitment_serves_the_load():
+    forecast = problem(_quick_b(), demand=[100, 100])
+    session = DispatchSession(forecast, gap=0)
+    da = session.solve()
+    r = session.redispatch(_with_demand(forecast, [90, 95]), da.commitment, recourse=True)
+    assert r.commitment.equals(da.commitment)
+    assert r.extra["recourse_unit_hours"] == 0
