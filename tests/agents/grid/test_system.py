@@ -175,6 +175,14 @@ def test_storage_lfc_share_sets_each_plants_reserve_cap(data_copy):
     assert st["reserve_max_mw"].to_dict() == {"omarugawa": 600, "ohira": 250, "tenzan": 300}
 
 
+def test_only_gas_turbine_combined_cycle_shafts_are_quick_start(ks):
+    p = S.day_problem(ks, "2030-08-01", "intraday").validate()
+    quick = p.thermal.set_index("name")["quick_start"]
+    tech = ks.thermal.set_index("name")["technology"]
+    assert set(quick[quick == 1].index) == set(tech[tech == "lng_cc"].index)
+    assert len(quick[quick == 1]) == 14
+
+
 def test_default_initial_state_commits_cheapest_units_for_first_hour(ks):
     init = S.default_initial_state(ks, "2030-08-01").thermal.set_index("name")
     on = init[init["initial_status_h"] > 0]
@@ -222,6 +230,7 @@ def _edit(path: Path, old: str, new: str) -> None:
     ("nuclear.csv", "genkai_4,Genkai,1180,4,2030-10-14", "genkai_4,Genkai,1180,4,2030-13-14",
      ["genkai_4", "outage_start", "YYYY-MM-DD"]),
     ("storage_units.csv", "tenzan,650,600,6,70", "tenzan,650,600,6,170", ["tenzan", "round_trip_eff_pct", "<= 100"]),
+    ("thermal_technology.csv", "2.0,4.0,7.0,0\noil", "2.0,4.0,7.0,2\noil", ["lng_steam", "quick_start", "2"]),
     ("system_params.csv", "storage_lfc_pct,0,", "storage_lfc_pct,150,", ["storage_lfc_pct", "150"]),
     ("must_take.csv", ",35,0,precipitation,", ",35,0,snowmelt,", ["hydro_conventional", "monthly_profile", "snowmelt"]),
 ])
