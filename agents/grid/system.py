@@ -163,6 +163,7 @@ PARAM_SPEC: dict[str, Col] = {   # key -> allowed value (peak_day is a date)
     "diurnal_response_share": Col(lo=0, hi=1),
     "reserve_demand_pct": PCT, "reserve_vre_pct": PCT, "storage_initial_pct": PCT, "storage_lfc_pct": PCT,
     "unserved_penalty_jpy_per_mwh": POS, "reserve_shortfall_penalty_jpy_per_mwh": POS,
+    "storage_final_penalty_jpy_per_mwh": POS,
     "seed": Col(lo=0, integer=True),
 }
 SPECS: dict[str, tuple[dict[str, Col], str | None, int | None]] = {
@@ -473,6 +474,7 @@ def day_problem(system: KyushuSystem, day: str | pd.Timestamp, stage: str = "day
         carbon_price_per_t=float(system.params["carbon_price_jpy_per_t"]),
         unserved_penalty_per_mwh=float(system.params["unserved_penalty_jpy_per_mwh"]),
         reserve_shortfall_penalty_per_mwh=float(system.params["reserve_shortfall_penalty_jpy_per_mwh"]),
+        storage_final_penalty_per_mwh=float(system.params["storage_final_penalty_jpy_per_mwh"]),
     )
     return problem.validate() if check else problem
 

@@ -424,7 +424,7 @@ def _build(problem: DispatchProblem, units: list[UnitData] | None, tight: bool) 
     m.cost_overgen = pyo.Expression(expr=pu * dt * sum(m.overgen[t] for t in TT))
     m.cost_reserve = pyo.Expression(expr=problem.reserve_shortfall_penalty_per_mwh * dt * sum(m.res_short[t] for t in TT))
     m.cost_ev_short = pyo.Expression(expr=pu * sum(m.ev_short[k, t] + m.ev_excess[k, t] for k in K for t in TT))
-    m.cost_storage_final = pyo.Expression(expr=pu * sum(m.st_final_short[s] for s in S))
+    m.cost_storage_final = pyo.Expression(expr=problem.storage_final_penalty * sum(m.st_final_short[s] for s in S))
     m.cost_ev_wear = pyo.Expression(expr=dt * sum(float(kp[k].discharge_cost_per_mwh) * m.ev_dis[k, t]
                                                   for k in K if float(kp[k].discharge_cost_per_mwh) > 0 for t in TT))
     # a credit, not a cost: what the energy left in the clusters at the horizon's end is worth later

@@ -51,6 +51,7 @@ JSON_KEYS = {
     "carbon_price_per_t": "number >= 0",
     "unserved_penalty_per_mwh": "number > 0",
     "reserve_shortfall_penalty_per_mwh": "number > 0",
+    "storage_final_penalty_per_mwh": "number > 0 (default: unserved_penalty_per_mwh)",
 }
 
 FILES = {
@@ -106,6 +107,8 @@ class DispatchProblem:
     carbon_price_per_t: float = 0.0
     unserved_penalty_per_mwh: float = DEFAULT_UNSERVED_PENALTY_PER_MWH
     reserve_shortfall_penalty_per_mwh: float = DEFAULT_RESERVE_SHORTFALL_PENALTY_PER_MWH
+    # per MWh a storage plant ends below energy_final_mwh; None: the unserved-energy penalty
+    storage_final_penalty_per_mwh: float | None = None
 
     # ------------------------------------------------------------------ convenience
     @property
@@ -132,7 +135,14 @@ class DispatchProblem:
             "carbon_price_per_t": float(self.carbon_price_per_t),
             "unserved_penalty_per_mwh": float(self.unserved_penalty_per_mwh),
             "reserve_shortfall_penalty_per_mwh": float(self.reserve_shortfall_penalty_per_mwh),
-        }
+        } | ({} if self.storage_final_penalty_per_mwh is None
+             else {"storage_final_penalty_per_mwh": float(self.storage_final_penalty_per_mwh)})
+
+    @property
+    def storage_final_penalty(self) -> float:
+        """Penalty per MWh of missed end-of-horizon storage energy (the unserved penalty unless set)."""
+        v = self.storage_final_penalty_per_mwh
+        return float(self.unserved_penalty_per_mwh if v is None else v)
 
     def validate(self, folder: str | Path | None = None) -> "DispatchProblem":
         """Check every table; raise InputError on the first bad value. Returns self (normalised)."""
@@ -307,6 +317,9 @@ def validate_problem(p: DispatchProblem, folder: str | Path | None = None) -> No
             _is_num(p.unserved_penalty_per_mwh) and p.unserved_penalty_per_mwh > 0)
     _scalar(folder, "reserve_shortfall_penalty_per_mwh", p.reserve_shortfall_penalty_per_mwh,
             _is_num(p.reserve_shortfall_penalty_per_mwh) and p.reserve_shortfall_penalty_per_mwh > 0)
+    if p.storage_final_penalty_per_mwh is not None:
+        _scalar(folder, "storage_final_penalty_per_mwh", p.storage_final_penalty_per_mwh,
+                _is_num(p.storage_final_penalty_per_mwh) and p.storage_final_penalty_per_mwh > 0)
     T = p.periods
     for attr in FILES:
         df = getattr(p, attr)

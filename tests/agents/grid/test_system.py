@@ -166,13 +166,14 @@ def test_pumped_hydro_storage_table(ks):
     assert st.loc["omarugawa", "eff_charge"] * st.loc["omarugawa", "eff_discharge"] == pytest.approx(0.7)
     assert st["p_discharge_max_mw"].sum() == 2300
     assert (st["energy_initial_mwh"] == st["energy_final_mwh"]).all()
-    assert (st["reserve_max_mw"] == 0).all()          # shipped: thermal units hold all reserve (SOURCES.md A18)
+    # shipped: each plant may hold half its turbine capacity as LFC reserve (SOURCES.md A18)
+    assert st["reserve_max_mw"].to_dict() == {"omarugawa": 600, "ohira": 250, "tenzan": 300}
 
 
 def test_storage_lfc_share_sets_each_plants_reserve_cap(data_copy):
-    _edit(data_copy / "system_params.csv", "storage_lfc_pct,0,", "storage_lfc_pct,50,")
+    _edit(data_copy / "system_params.csv", "storage_lfc_pct,50,", "storage_lfc_pct,20,")
     st = S.storage_table(S.load_system(data_copy)).set_index("name")
-    assert st["reserve_max_mw"].to_dict() == {"omarugawa": 600, "ohira": 250, "tenzan": 300}
+    assert st["reserve_max_mw"].to_dict() == {"omarugawa": 240, "ohira": 100, "tenzan": 120}
 
 
 def test_only_gas_turbine_combined_cycle_shafts_are_quick_start(ks):
@@ -231,7 +232,7 @@ def _edit(path: Path, old: str, new: str) -> None:
      ["genkai_4", "outage_start", "YYYY-MM-DD"]),
     ("storage_units.csv", "tenzan,650,600,6,70", "tenzan,650,600,6,170", ["tenzan", "round_trip_eff_pct", "<= 100"]),
     ("thermal_technology.csv", "2.0,4.0,7.0,0\noil", "2.0,4.0,7.0,2\noil", ["lng_steam", "quick_start", "2"]),
-    ("system_params.csv", "storage_lfc_pct,0,", "storage_lfc_pct,150,", ["storage_lfc_pct", "150"]),
+    ("system_params.csv", "storage_lfc_pct,50,", "storage_lfc_pct,150,", ["storage_lfc_pct", "150"]),
     ("must_take.csv", ",35,0,precipitation,", ",35,0,snowmelt,", ["hydro_conventional", "monthly_profile", "snowmelt"]),
 ])
 def test_bad_table_names_file_row_column_value_and_allowed(data_copy, fname, old, new, parts):

@@ -118,6 +118,7 @@ def test_bad_table_raises_input_error_naming_file_row_and_column(folder, fname, 
     ("period_hours", -1, ["period_hours", "> 0"]),
     ("carbon_price_per_t", "high", ["carbon_price_per_t"]),
     ("unserved_penalty", 5, ["unserved_penalty", "one of keys"]),
+    ("storage_final_penalty_per_mwh", -3, ["storage_final_penalty_per_mwh", "number > 0"]),
 ])
 def test_bad_problem_json_raises_input_error(folder, key, value, words):
     raw = json.loads((folder / "problem.json").read_text())
@@ -142,3 +143,17 @@ def test_optional_tables_may_be_absent(folder):
     p = load_problem(folder)
     assert p.renewable_names == [] and p.storage_names == [] and p.cluster_names == []
     assert solve(p).status == "optimal"
+
+
+def test_storage_final_penalty_survives_a_save_and_load(tmp_path):
+    p = _full_problem()
+    p.storage_final_penalty_per_mwh = 1234.0
+    save_problem(p, tmp_path / "p")
+    q = load_problem(tmp_path / "p")
+    assert q.storage_final_penalty_per_mwh == 1234.0 and q.storage_final_penalty == 1234.0
+    assert load_problem(_saved_default(tmp_path)).storage_final_penalty == q.unserved_penalty_per_mwh
+
+
+def _saved_default(tmp_path):
+    save_problem(_full_problem(), tmp_path / "d")
+    return tmp_path / "d"

@@ -276,6 +276,25 @@ def test_a_small_end_value_banks_surplus_that_would_be_curtailed():
     check_balance(r, p)
 
 
+@pytest.mark.parametrize("final_penalty, discharged", [(None, 0.0), (500.0, 30.0)])
+def test_storage_serves_a_shortfall_below_its_final_target_only_when_that_is_cheaper(final_penalty, discharged):
+    # A covers 100 of 130 MW; the store holds exactly its final target and delivers 0.9 MWh per MWh
+    # stored. Default: each MWh stored short costs the unserved penalty, so shedding the 30 MW is
+    # cheaper than the 33.3 MWh short it would take to serve it; at 500 per MWh the water serves.
+    store = {"name": "PH", "p_charge_max_mw": 50, "p_discharge_max_mw": 50, "energy_max_mwh": 100,
+             "energy_min_mwh": 0, "eff_charge": 1.0, "eff_discharge": 0.9, "energy_initial_mwh": 50,
+             "energy_final_mwh": 50}
+    kw = {} if final_penalty is None else {"storage_final_penalty_per_mwh": final_penalty}
+    p = problem([unit("A", 0, 100, marginal=10, status=10, p0=100)], demand=[130], storage=[store], **kw)
+    r = solve(p, gap=0)
+    short = discharged / 0.9
+    assert r.storage_discharge_mw.loc[1, "PH"] == approx(discharged)
+    assert r.unserved_mwh == approx(30 - discharged)
+    assert r.storage_final_shortfall_mwh["PH"] == approx(short)
+    assert r.objective == approx(1000 + (30 - discharged) * 10_000 + short * (final_penalty or 0))
+    check_balance(r, p)
+
+
 @pytest.mark.parametrize("penalty", [None, 500.0])
 def test_unserved_energy_is_penalised_and_reported(penalty):
     kw = {} if penalty is None else {"unserved_penalty_per_mwh": penalty}
