@@ -75,7 +75,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--days", type=int, default=7, help="days run from each first day")
     ap.add_argument("--sample", type=int, default=None, help="simulated EVs (default: the scenario's)")
     ap.add_argument("--gaps", default="0.005,0.01,0.02", help="comma-separated relative MIP gaps")
-    ap.add_argument("--storage-lfc", default="0", help="comma-separated pumped-hydro LFC shares, %% of turbine MW")
+    ap.add_argument("--storage-lfc", default="50",
+                    help="comma-separated pumped-hydro LFC shares, %% of turbine MW (the Kyushu data ship 50)")
     ap.add_argument("--out", required=True, help="JSON file to write")
     args = ap.parse_args(argv)
 
