@@ -387,7 +387,7 @@ class GridAgent(Component):
                                 for k in ("day_ahead_s", "intraday_s", "settlement_s")})
         self._timing_at_last_day = dict(self.timing)
         self.world.emit("grid.day", self.name, day=day, co2_t=res.co2_t, unserved_mwh=res.unserved_mwh,
-                        **{k: float(v) for k, v in self.last.items()})
+                        recourse_unit_hours=added, **{k: float(v) for k, v in self.last.items()})
 
     def _record(self, res: DispatchResult, problem, lo: int, ev_net: np.ndarray, recourse_unit_hours: int) -> None:
         rep = np.repeat

@@ -13,7 +13,7 @@ from agents.grid.system import DATA_DIR
 from simcore import World
 
 
-def _run(policy: str, grid: dict[str, Any], sample: int = 500) -> dict[str, float]:
+def _run(policy: str, grid: dict[str, Any], sample: int = 500) -> dict[str, Any]:
     fleet = {"type": "ev_fleet", "size": 320_000, "sample": sample, "charging_policy": policy,
              "initial_soc_lo_pct": 80.0, "initial_soc_hi_pct": 80.0}
     if policy != "uncontrolled":
@@ -22,7 +22,8 @@ def _run(policy: str, grid: dict[str, Any], sample: int = 500) -> dict[str, floa
                          "clock": {"start": "2030-08-01", "days": 1, "tick_minutes": 15},
                          "components": {"fleet": fleet, "grid": {"type": "grid", "mip_gap": 0.01, **grid}}})
     w.run()
-    return w.components["grid"].summary()
+    day = [e.payload for e in w.trace.events if e.kind == "grid.day"]
+    return w.components["grid"].summary() | {"day_events": day}
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +43,7 @@ def test_recourse_starts_quick_start_units_when_pv_falls_short_of_its_forecast(c
     recourse = _run("uncontrolled", {"system_dir": str(cloudy_surprise), "intraday_recourse": True})
     assert fixed["grid.unserved_mwh"] > 1000 and fixed["grid.recourse_unit_hours"] == 0
     assert recourse["grid.recourse_unit_hours"] > 0
+    assert recourse["day_events"][0]["recourse_unit_hours"] == recourse["grid.recourse_unit_hours"]
     assert recourse["grid.unserved_mwh"] < 0.8 * fixed["grid.unserved_mwh"]
     assert recourse["grid.co2_t"] > fixed["grid.co2_t"]   # the added units burn fuel
 
