@@ -58,6 +58,15 @@ class GridParams(ComponentParams):
         0.0, ge=0, description="smart / v2g: value of each MWh the clusters hold at the end of a day's plan, "
                                "a credit in the MILP objective (JPY/MWh; 0: none). Below the cheapest thermal "
                                "energy it makes the fleet bank only surplus that would be curtailed")
+    reachable_energy_bounds: bool = Field(
+        True, description="smart / v2g: bound each cluster's energy by the sum of what its members can reach "
+                          "hour by hour (charging whenever plugged, capped by capacity, less their trips); False: "
+                          "by the sum of capacities and trip needs, which lets plans fill EVs that are away")
+    ev_reserve: bool = Field(
+        False, description="smart / v2g: the EV clusters hold upward LFC reserve, by charging less and (v2g) by "
+                           "discharging more; the settlement credits the reserve the realised charging could give")
+    ev_reserve_duration_h: float = Field(
+        1.0, ge=0, description="v2g: hours the energy above each cluster's floor must sustain its discharge reserve (h)")
     day_ahead_hour: int = Field(
         0, ge=0, le=23, description="clock hour of the day before at which each day's day-ahead UC is solved, on "
                                     "the planned end state of that day (0: at 00:00 of the day itself, no lead "
@@ -122,13 +131,21 @@ class GridAgent(Component):
         self.session: DispatchSession | None = None
         self.setpoint_kw = np.zeros((p.clusters, 24))   # per cluster and hour, for the simulated sample
         self.e0_mwh = np.zeros(p.clusters)
+        # realised per cluster and hour of the current day (MW / MWh for the represented fleet): what the
+        # settlement pins when the clusters hold reserve
+        self.real_ch = np.zeros((p.clusters, 24))
+        self.real_dis = np.zeros((p.clusters, 24))
+        self.real_e = np.zeros((p.clusters, 24))
+        self.drive_today = np.zeros((p.clusters, 24))
+        self.e_min_today = np.zeros((p.clusters, 24))
         # day_ahead_hour > 0: commitments solved the day before, and the plan's end state they start from
         self.ahead: dict[int, tuple[pd.DataFrame, dict[str, Any], InitialState]] = {}
         self.planned_end: InitialState | None = None
         self.planned_cluster_e: np.ndarray | None = None
         self.totals = {"co2_t": 0.0, "cost_jpy": 0.0, "curtailment_mwh": 0.0, "unserved_mwh": 0.0,
                        "reserve_shortfall_mwh": 0.0, "overgeneration_mwh": 0.0, "ev_discharge_mwh": 0.0,
-                       "ev_wear_cost_jpy": 0.0, "ev_tracking_error_mwh": 0.0, "recourse_unit_hours": 0.0}
+                       "ev_wear_cost_jpy": 0.0, "ev_tracking_error_mwh": 0.0, "recourse_unit_hours": 0.0,
+                       "ev_reserve_mwh": 0.0}
         self.timing = {"day_ahead_s": 0.0, "intraday_s": 0.0, "settlement_s": 0.0, "days": 0}
         # wall seconds per settled day and stage (for benchmarks; never written to results, which
         # must not depend on the machine)
@@ -190,7 +207,9 @@ class GridAgent(Component):
         t = ev_flex.cluster_bounds(self.labels, self.k, connected=connected, drive_kwh=drive_kwh,
                                    charger_kw=self._charger_kw(), energy_kwh=m.energy_kwh,
                                    capacity_kwh=m.target_kwh, need_kwh=need, ticks_per_hour=self.tph,
-                                   scale=self.scale, v2g=self.v2g, keep_start=self.params.day_end_keep_start)
+                                   scale=self.scale, v2g=self.v2g, keep_start=self.params.day_end_keep_start,
+                                   reachable=self.params.reachable_energy_bounds, eff_charge=m.eff,
+                                   eff_discharge=m.discharge_eff)
         frac = self.params.day_end_soc_pct / 100.0
         t.energy_min_mwh[:, -1] = np.maximum(t.energy_min_mwh[:, -1], frac * t.energy_max_mwh[:, -1])
         return t
@@ -205,7 +224,9 @@ class GridAgent(Component):
                                                   "eff_discharge": self.m.discharge_eff,
                                                   "energy_initial_mwh": np.round(e0, 6),
                                                   "discharge_cost_per_mwh": wear,
-                                                  "energy_final_value_per_mwh": self.params.banked_energy_value_jpy_per_mwh})
+                                                  "energy_final_value_per_mwh": self.params.banked_energy_value_jpy_per_mwh,
+                                                  "provides_reserve": int(self.params.ev_reserve),
+                                                  "reserve_duration_h": self.params.ev_reserve_duration_h})
         rows = []
         hours = np.arange(1, 25)
         for j, n in enumerate(names):
@@ -279,7 +300,9 @@ class GridAgent(Component):
     def _actual_tables(self) -> ev_flex.ClusterTables:
         """Cluster bounds from the day's actual trip plans and the EVs' energy now."""
         occ = self._occupancy(self.m.today)
-        return self._tables(self._connected(occ), ev_flex.hourly(occ.drive_kwh, self.tph) * self.tph)
+        t = self._tables(self._connected(occ), ev_flex.hourly(occ.drive_kwh, self.tph) * self.tph)
+        self.e_min_today = np.minimum(t.energy_min_mwh, t.energy_max_mwh)
+        return t
 
     def _intraday(self, intra) -> None:
         """Re-solve with the commitment fixed; its cluster schedule becomes the hourly set-points."""
@@ -357,11 +380,46 @@ class GridAgent(Component):
         if day != self.day:
             self._plan(day)
         self.s_dis[tick] = self.m.flows.discharge_kw * self.scale / 1000.0
+        if self.controlled and self.params.ev_reserve:
+            self._realised(tod)
         h = self.params.day_ahead_hour
         if h > 0 and tod == h * self.tph and day + 1 < self.world.clock.days:
             self._day_ahead_for_tomorrow(tick)
         if tod == self.T - 1:
             self._settle(day)
+
+    def _realised(self, tod: int) -> None:
+        """Add this tick's per-cluster charge / discharge to the day's hourly means; at an hour's last
+        tick, the clusters' energy."""
+        m = self.m
+        hour = tod // self.tph
+        w = self.scale / 1000.0 / self.tph
+        if tod == 0:
+            self.real_ch[:] = 0.0
+            self.real_dis[:] = 0.0
+        p = m.power_kw.astype(np.float64)
+        self.real_ch[:, hour] += np.bincount(self.labels, weights=np.maximum(p, 0.0), minlength=self.k) * w
+        self.real_dis[:, hour] += np.bincount(self.labels, weights=np.maximum(-p, 0.0), minlength=self.k) * w
+        if (tod + 1) % self.tph == 0:
+            self.real_e[:, hour] = np.bincount(self.labels, weights=m.energy_kwh, minlength=self.k) * self.scale / 1000.0
+
+    def _pinned_clusters(self, problem):
+        """The settlement's clusters holding the day's realised schedule: charge and discharge pinned,
+        energy following the realised trajectory (the drive column absorbs what trips and public charging
+        changed), the floor at the plan's, so the reserve they are credited is what the realised
+        charging could have given."""
+        eff_c, eff_d = self.m.eff, self.m.discharge_eff
+        prev = np.concatenate([np.round(self.e0_mwh, 6)[:, None], self.real_e[:, :-1]], axis=1)
+        drive = np.maximum(prev + eff_c * self.real_ch - self.real_dis / eff_d - self.real_e, 0.0)
+        e_model = np.round(self.e0_mwh, 6)[:, None] + np.cumsum(eff_c * self.real_ch - self.real_dis / eff_d - drive, axis=1)
+        floor = np.maximum(np.minimum(self.e_min_today, e_model), 0.0)
+        top = np.maximum(e_model, floor) + 1.0
+        t = ev_flex.ClusterTables(self.real_ch, self.real_dis, floor, top, drive, self.e0_mwh)
+        problem = self._with_clusters(problem, t)
+        e = problem.ev_clusters
+        e["p_charge_min_mw"] = e["p_charge_max_mw"]
+        e["p_discharge_min_mw"] = e["p_discharge_max_mw"]
+        return problem
 
     def _settle(self, day: int) -> None:
         """The day's dispatch on actuals with the realised EV load: what is reported."""
@@ -373,8 +431,12 @@ class GridAgent(Component):
         ev_net = _hourly(charge_mw - discharge_mw, self.tph)
         act = day_problem(self.system, self._date(day), "intraday", initial=self.state,
                           check=False)
-        act.demand["demand_mw"] = act.demand["demand_mw"].to_numpy() + ev_net
-        if self.controlled:
+        pinned = self.controlled and self.params.ev_reserve
+        in_clusters = (self.real_ch - self.real_dis).sum(axis=0) if pinned else 0.0
+        act.demand["demand_mw"] = act.demand["demand_mw"].to_numpy() + ev_net - in_clusters
+        if pinned:
+            act = self._pinned_clusters(act)
+        elif self.controlled:
             act = self._with_clusters(act, None)
         res = self.session.redispatch(act, self.commitment, recourse=self.params.intraday_recourse)
         self.state = carry_over(act, res)
@@ -393,6 +455,8 @@ class GridAgent(Component):
         rep = np.repeat
         tph = self.tph
         base = problem.demand["demand_mw"].to_numpy() - ev_net
+        if self.controlled and self.params.ev_reserve:
+            base = base + (self.real_ch - self.real_dis).sum(axis=0)
         cols = {"demand": base, "thermal": res.thermal_mw.to_numpy().sum(axis=1),
                 "renewable": res.renewable_mw.to_numpy().sum(axis=1),
                 "curtailment": res.curtailment_mw.to_numpy().sum(axis=1),
@@ -411,6 +475,7 @@ class GridAgent(Component):
             t["reserve_shortfall_mwh"] += res.reserve_shortfall_mwh
             t["recourse_unit_hours"] += recourse_unit_hours
             t["overgeneration_mwh"] += res.overgeneration_mwh
+            t["ev_reserve_mwh"] += float(res.ev_reserve_mw.to_numpy().sum() * res.period_hours)
             discharged = float(self.s_dis[lo:lo + 24 * tph].sum() * self.m.dt)
             t["ev_discharge_mwh"] += discharged
             t["ev_wear_cost_jpy"] += discharged * self.params.v2g_wear_cost_jpy_per_mwh

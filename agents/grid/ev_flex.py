@@ -133,7 +133,8 @@ class ClusterTables:
 def cluster_bounds(labels: np.ndarray, k: int, *, connected: np.ndarray, drive_kwh: np.ndarray,
                    charger_kw: np.ndarray, energy_kwh: np.ndarray, capacity_kwh: np.ndarray,
                    need_kwh: np.ndarray, ticks_per_hour: int, scale: float, v2g: bool,
-                   keep_start: bool = True) -> ClusterTables:
+                   keep_start: bool = True, reachable: bool = False, eff_charge: float = 1.0,
+                   eff_discharge: float = 1.0) -> ClusterTables:
     """Aggregate per-EV hourly quantities into clusters.
 
     ``connected`` (n, 24) is the share of each hour an EV can exchange power with the grid (expected
@@ -142,6 +143,10 @@ def cluster_bounds(labels: np.ndarray, k: int, *, connected: np.ndarray, drive_k
     later trips (and keep its reserve); ``capacity_kwh`` the most it may hold.
     With ``keep_start`` the last hour's lower bound is at least the cluster's starting energy (capped
     by capacity), so a day's plan neither spends energy banked on earlier days nor lends from the next.
+
+    With ``reachable`` the energy bounds are sums of each EV's own reachable range (see
+    :func:`reachable_energy`) instead of sums of capacities and needs: a cluster's plan can then no
+    longer park energy in members that are driving, away from a charger or already full.
     """
     to_mw = scale / 1000.0
 
@@ -152,13 +157,45 @@ def cluster_bounds(labels: np.ndarray, k: int, *, connected: np.ndarray, drive_k
 
     p_ch = by_cluster(connected * charger_kw[:, None])
     p_dis = p_ch.copy() if v2g else np.zeros_like(p_ch)
-    e_max = by_cluster(np.repeat(capacity_kwh[:, None], connected.shape[1], axis=1))
-    e_min = by_cluster(np.minimum(need_kwh, capacity_kwh[:, None]))
+    if reachable:
+        charge_kwh = connected * charger_kw[:, None] * eff_charge          # most an EV can store per hour
+        discharge_kwh = charge_kwh / (eff_charge * eff_discharge) if v2g else np.zeros_like(charge_kwh)
+        lo, hi = reachable_energy(energy_kwh, capacity_kwh, charge_kwh, discharge_kwh, drive_kwh)
+        e_max = by_cluster(hi)
+        e_min = by_cluster(np.minimum(np.maximum(need_kwh, lo), hi))
+    else:
+        e_max = by_cluster(np.repeat(capacity_kwh[:, None], connected.shape[1], axis=1))
+        e_min = by_cluster(np.minimum(need_kwh, capacity_kwh[:, None]))
     e0 = np.bincount(labels, weights=energy_kwh, minlength=k) * to_mw
     if keep_start:
         e_min[:, -1] = np.maximum(e_min[:, -1], np.minimum(e0, e_max[:, -1]))
     drive = by_cluster(drive_kwh)
     return ClusterTables(p_ch, p_dis, e_min, e_max, drive, e0)
+
+
+
+def reachable_energy(energy_kwh: np.ndarray, capacity_kwh: np.ndarray, charge_kwh: np.ndarray,
+                     discharge_kwh: np.ndarray, drive_kwh: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Least and most energy (kWh, shapes (n, hours)) each EV can hold at the end of each hour.
+
+    The most: charging at full power whenever connected (``charge_kwh`` stored per hour), capped by
+    capacity, less its trips. The least: discharging at full power whenever connected
+    (``discharge_kwh`` drawn per hour; zero without V2G), less its trips, floored at empty. Every
+    trajectory an EV can follow lies between the two, so their sums over a cluster bound the
+    cluster's energy far tighter than its members' capacities do.
+    """
+    n, hours = drive_kwh.shape
+    cap = np.maximum(capacity_kwh.astype(np.float64), energy_kwh)
+    hi = np.empty((n, hours))
+    lo = np.empty((n, hours))
+    up = energy_kwh.astype(np.float64)
+    down = up.copy()
+    for h in range(hours):
+        up = np.clip(up + charge_kwh[:, h] - drive_kwh[:, h], 0.0, cap)
+        down = np.clip(down - discharge_kwh[:, h] - drive_kwh[:, h], 0.0, cap)
+        hi[:, h] = up
+        lo[:, h] = down
+    return lo, hi
 
 
 def allocate(target_kw: float, plugged: np.ndarray, energy_kwh: np.ndarray, need_kwh: np.ndarray,

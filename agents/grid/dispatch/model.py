@@ -392,6 +392,23 @@ def _build(problem: DispatchProblem, units: list[UnitData] | None, tight: bool) 
 
     m.c_ev_balance = pyo.Constraint(m.K, m.T, rule=ev_balance)
 
+    # upward reserve from EV clusters (provides_reserve = 1): charging less (up to the charge itself)
+    # and, with discharge power, discharging more, that part backed by energy above the cluster's
+    # minimum for reserve_duration_h. The per-period limits enter as pinned variables so a loaded
+    # day's bounds update them.
+    K_res = [k for k in K if int(kp[k].provides_reserve) == 1]
+    m.K_res = pyo.Set(initialize=K_res, ordered=True)
+    m.ev_res_ch = pyo.Var(m.K_res, m.T, domain=pyo.NonNegativeReals)
+    m.ev_res_dis = pyo.Var(m.K_res, m.T, domain=pyo.NonNegativeReals)
+    m.ev_dis_cap = pyo.Var(m.K_res, m.T, bounds=(0, 0))   # data: p_discharge_max_mw, pinned by bounds
+    m.ev_e_floor = pyo.Var(m.K_res, m.T, bounds=(0, 0))   # data: energy_min_mwh, pinned by bounds
+    m.c_ev_res_ch = pyo.Constraint(m.K_res, m.T, rule=lambda m, k, t: m.ev_res_ch[k, t] <= m.ev_ch[k, t])
+    m.c_ev_res_dis = pyo.Constraint(
+        m.K_res, m.T, rule=lambda m, k, t: m.ev_res_dis[k, t] + m.ev_dis[k, t] <= m.ev_dis_cap[k, t])
+    m.c_ev_res_energy = pyo.Constraint(
+        m.K_res, m.T, rule=lambda m, k, t: float(kp[k].reserve_duration_h) / float(kp[k].eff_discharge)
+        * m.ev_res_dis[k, t] <= m.ev_e[k, t] - m.ev_e_floor[k, t])
+
     # --- system slacks and balances
     m.unserved = pyo.Var(m.T, domain=pyo.NonNegativeReals)
     m.overgen = pyo.Var(m.T, domain=pyo.NonNegativeReals)
@@ -407,7 +424,7 @@ def _build(problem: DispatchProblem, units: list[UnitData] | None, tight: bool) 
     m.c_balance = pyo.Constraint(m.T, rule=balance)
     m.c_reserve = pyo.Constraint(
         m.T, rule=lambda m, t: sum(m.pav[g, t] - m.pa[g, t] for g in G) + sum(m.st_res[s, t] for s in S_res)
-        + m.res_short[t] >= m.reserve_req[t])
+        + sum(m.ev_res_ch[k, t] + m.ev_res_dis[k, t] for k in K_res) + m.res_short[t] >= m.reserve_req[t])
     m.c_res_short_cap = pyo.Constraint(m.T, rule=lambda m, t: m.res_short[t] <= m.reserve_req[t])
 
     # --- objective, split into named parts (all in currency units over the horizon)
@@ -451,12 +468,21 @@ def apply_timeseries(m: pyo.ConcreteModel, problem: DispatchProblem) -> None:
         var.setlb(float(lo))
         var.setub(float(hi))
     e = problem.ev_clusters
+    res = set(m.K_res)
     for row in zip(e["cluster"], e["period"], e["p_charge_max_mw"], e["p_discharge_max_mw"],
-                   e["energy_min_mwh"], e["energy_max_mwh"], e["energy_drive_mwh"]):
+                   e["energy_min_mwh"], e["energy_max_mwh"], e["energy_drive_mwh"],
+                   e["p_charge_min_mw"], e["p_discharge_min_mw"]):
         k, t = str(row[0]), int(row[1])
+        m.ev_ch[k, t].setlb(float(row[7]))
         m.ev_ch[k, t].setub(float(row[2]))
+        m.ev_dis[k, t].setlb(float(row[8]))
         m.ev_dis[k, t].setub(float(row[3]))
         m.ev_e[k, t].setlb(float(row[4]))
         m.ev_e[k, t].setub(float(row[5]))
         m.ev_drive[k, t].setlb(float(row[6]))
         m.ev_drive[k, t].setub(float(row[6]))
+        if k in res:
+            m.ev_dis_cap[k, t].setlb(float(row[3]))
+            m.ev_dis_cap[k, t].setub(float(row[3]))
+            m.ev_e_floor[k, t].setlb(float(row[4]))
+            m.ev_e_floor[k, t].setub(float(row[4]))

@@ -79,7 +79,12 @@ _OPTIONAL_COLUMNS = {# 1: the unit can be started after the day-ahead stage (int
                      "storage": {"reserve_max_mw": 0.0, "reserve_duration_h": 1.0},
                      # battery wear priced per MWh a cluster discharges to the grid (0: wear is free)
                      # and the value of each MWh the cluster holds at the end of the horizon (0: none)
-                     "ev_cluster_params": {"discharge_cost_per_mwh": 0.0, "energy_final_value_per_mwh": 0.0}}
+                     # 1: the cluster holds upward LFC reserve (by charging less and, with discharge power,
+                     # discharging more; the discharge part backed by energy for reserve_duration_h); 0: none
+                     "ev_cluster_params": {"discharge_cost_per_mwh": 0.0, "energy_final_value_per_mwh": 0.0,
+                                           "provides_reserve": 0, "reserve_duration_h": 1.0},
+                     # least charge / discharge power in a period (0: none): pins a realised schedule
+                     "ev_clusters": {"p_charge_min_mw": 0.0, "p_discharge_min_mw": 0.0}}
 
 
 def _empty(columns: tuple[str, ...]) -> pd.DataFrame:
@@ -496,6 +501,12 @@ def validate_problem(p: DispatchProblem, folder: str | Path | None = None) -> No
     ckp.numeric("energy_initial_mwh", lo=0)
     ckp.numeric("discharge_cost_per_mwh", lo=0)
     ckp.numeric("energy_final_value_per_mwh", lo=0)
+    flags = ckp.numeric("provides_reserve", allowed="0 or 1")
+    for i, v in enumerate(flags):
+        if v not in (0, 1):
+            ckp.fail(i, "provides_reserve", _num(v), "0 or 1")
+    ckp.df["provides_reserve"] = ckp.df["provides_reserve"].astype(int)
+    ckp.numeric("reserve_duration_h", lo=0)
     p.ev_cluster_params = ckp.df
     ck = _Checker(folder, "ev_clusters", p.ev_clusters, ("cluster", "period"))
     ck.columns(EV_COLUMNS)
@@ -510,8 +521,14 @@ def validate_problem(p: DispatchProblem, folder: str | Path | None = None) -> No
                          f"periods 1..{T} for every cluster of ev_cluster_params.csv")
     if len(ck.df):
         _check_periods(ck, T, "cluster")
-    ck.numeric("p_charge_max_mw", lo=0)
-    ck.numeric("p_discharge_max_mw", lo=0)
+    ch_hi = ck.numeric("p_charge_max_mw", lo=0)
+    dis_hi = ck.numeric("p_discharge_max_mw", lo=0)
+    for col, hi, hi_col in (("p_charge_min_mw", ch_hi, "p_charge_max_mw"),
+                            ("p_discharge_min_mw", dis_hi, "p_discharge_max_mw")):
+        lo = ck.numeric(col, lo=0)
+        for i in range(len(lo)):
+            if lo[i] > hi[i] + 1e-9:
+                ck.fail(i, col, _num(lo[i]), f"<= {hi_col} ({_num(hi[i])})")
     elo = ck.numeric("energy_min_mwh", lo=0)
     ehi = ck.numeric("energy_max_mwh", lo=0)
     ck.numeric("energy_drive_mwh", lo=0)

@@ -63,6 +63,7 @@ class DispatchResult:
     storage_discharge_mw: pd.DataFrame
     storage_energy_mwh: pd.DataFrame
     storage_reserve_mw: pd.DataFrame  # upward reserve held by storage (plants with reserve_max_mw > 0)
+    ev_reserve_mw: pd.DataFrame       # upward reserve held by EV clusters (provides_reserve = 1)
     ev_charge_mw: pd.DataFrame
     ev_discharge_mw: pd.DataFrame
     ev_energy_mwh: pd.DataFrame
@@ -120,7 +121,8 @@ class DispatchResult:
             "storage_charge_mw.csv": self.storage_charge_mw,
             "storage_discharge_mw.csv": self.storage_discharge_mw,
             "storage_energy_mwh.csv": self.storage_energy_mwh,
-            "storage_reserve_mw.csv": self.storage_reserve_mw, "ev_charge_mw.csv": self.ev_charge_mw,
+            "storage_reserve_mw.csv": self.storage_reserve_mw, "ev_reserve_mw.csv": self.ev_reserve_mw,
+            "ev_charge_mw.csv": self.ev_charge_mw,
             "ev_discharge_mw.csv": self.ev_discharge_mw, "ev_energy_mwh.csv": self.ev_energy_mwh,
             "ev_shortfall_mwh.csv": self.ev_shortfall_mwh, "ev_excess_mwh.csv": self.ev_excess_mwh,
         }
@@ -425,6 +427,7 @@ def _collect(problem: DispatchProblem, m: pyo.ConcreteModel, status: str, object
     thermal = pa + u.to_numpy() * pmin
     reserve = (pav - pa).clip(lower=0)
     st_res = _frame(m.st_res, list(m.S_res), T)
+    ev_res = _frame(m.ev_res_ch, list(m.K_res), T) + _frame(m.ev_res_dis, list(m.K_res), T)
     ren = _frame(m.ren, R, T)
     if R:
         pmax = (problem.renewables.pivot(index="period", columns="name", values="p_max_mw")
@@ -438,7 +441,7 @@ def _collect(problem: DispatchProblem, m: pyo.ConcreteModel, status: str, object
         "reserve_req_mw": [float(m.reserve_req[t].lb) for t in range(1, T + 1)],
         "thermal_mw": thermal.sum(axis=1).to_numpy(),
         "renewable_mw": ren.sum(axis=1).to_numpy() if R else np.zeros(T),
-        "reserve_mw": reserve.sum(axis=1).to_numpy() + st_res.sum(axis=1).to_numpy(),
+        "reserve_mw": reserve.sum(axis=1).to_numpy() + st_res.sum(axis=1).to_numpy() + ev_res.sum(axis=1).to_numpy(),
         "unserved_mw": [max(0.0, val(m.unserved[t])) for t in range(1, T + 1)],
         "overgeneration_mw": [max(0.0, val(m.overgen[t])) for t in range(1, T + 1)],
         "reserve_shortfall_mw": [max(0.0, val(m.res_short[t])) for t in range(1, T + 1)],
@@ -467,7 +470,7 @@ def _collect(problem: DispatchProblem, m: pyo.ConcreteModel, status: str, object
         best_bound=bound, mip_gap=gap, costs=costs, co2_t=co2_t, commitment=u, startup=v,
         thermal_mw=thermal, thermal_reserve_mw=reserve, renewable_mw=ren, curtailment_mw=curt,
         storage_charge_mw=_frame(m.st_ch, S, T), storage_discharge_mw=_frame(m.st_dis, S, T),
-        storage_energy_mwh=_frame(m.st_e, S, T), storage_reserve_mw=st_res, ev_charge_mw=_frame(m.ev_ch, K, T),
+        storage_energy_mwh=_frame(m.st_e, S, T), storage_reserve_mw=st_res, ev_reserve_mw=ev_res, ev_charge_mw=_frame(m.ev_ch, K, T),
         ev_discharge_mw=_frame(m.ev_dis, K, T), ev_energy_mwh=_frame(m.ev_e, K, T),
         ev_shortfall_mwh=_frame(m.ev_short, K, T), ev_excess_mwh=_frame(m.ev_excess, K, T),
         storage_final_shortfall_mwh={s: max(0.0, float(val(m.st_final_short[s]))) for s in S}, system=system, period_hours=problem.period_hours,

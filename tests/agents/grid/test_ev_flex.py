@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from agents.grid.ev_flex import HOME, WORK, allocate, cluster_bounds, kmeans, occupancy
+from agents.grid.ev_flex import HOME, WORK, allocate, cluster_bounds, kmeans, occupancy, reachable_energy
 
 T = 96  # 15-minute ticks
 
@@ -52,6 +52,38 @@ def test_cluster_bounds_without_keep_start_leave_the_day_end_at_the_trip_need():
                             ticks_per_hour=4, scale=1000.0, v2g=True, keep_start=False)
     assert np.allclose(tables.energy_min_mwh[:, -1], [10.0, 5.0])   # banked energy may be spent
 
+
+
+def test_reachable_energy_charges_only_while_connected_and_stops_at_capacity():
+    charge = np.zeros((1, 24))
+    charge[0, 18:] = 5.4                     # plugged from 18:00: 6 kW x 0.9 stored per hour
+    drive = np.zeros((1, 24))
+    drive[0, 8] = 4.0                        # a trip at 08:00 takes 4 kWh
+    lo, hi = reachable_energy(np.array([50.0]), np.array([60.0]), charge, np.zeros((1, 24)), drive)
+    assert np.allclose(hi[0, :8], 50.0) and np.allclose(hi[0, 8:18], 46.0)   # away: nothing to gain
+    assert np.isclose(hi[0, 18], 51.4) and np.isclose(hi[0, -1], 60.0)      # then full power up to capacity
+    assert np.allclose(lo[0, 8:], 46.0)                                      # no V2G: the least is no charging
+
+
+def test_reachable_energy_with_v2g_floors_at_empty():
+    lo, _ = reachable_energy(np.array([10.0]), np.array([60.0]), np.full((1, 24), 5.4),
+                             np.full((1, 24), 6.0 / 0.9), np.zeros((1, 24)))
+    assert np.isclose(lo[0, 0], 10.0 - 6.0 / 0.9) and lo[0, 1] == 0.0 and (lo >= 0).all()
+
+
+def test_reachable_cluster_bounds_leave_no_room_in_evs_that_are_away():
+    labels = np.array([0, 0])
+    connected = np.zeros((2, 24))
+    connected[0] = 1.0                       # EV 0 plugged all day, EV 1 never
+    tables = cluster_bounds(labels, 1, connected=connected, drive_kwh=np.zeros((2, 24)),
+                            charger_kw=np.array([6.0, 6.0]), energy_kwh=np.array([30.0, 20.0]),
+                            capacity_kwh=np.array([60.0, 60.0]), need_kwh=np.full((2, 24), 25.0),
+                            ticks_per_hour=4, scale=1.0, v2g=False, keep_start=False, reachable=True,
+                            eff_charge=0.9, eff_discharge=0.9)
+    assert np.isclose(tables.energy_max_mwh[0, 0], (35.4 + 20.0) / 1000)    # capacity sums would say 0.120
+    assert np.isclose(tables.energy_max_mwh[0, -1], (60.0 + 20.0) / 1000)
+    assert np.isclose(tables.energy_min_mwh[0, 0], (30.0 + 20.0) / 1000)    # EV 1 cannot reach its need of 25
+    assert (tables.energy_min_mwh <= tables.energy_max_mwh + 1e-12).all()
 
 def test_allocation_serves_least_laxity_first_and_must_charge_always():
     plugged = np.ones(3, bool)

@@ -100,6 +100,14 @@ BAD = [
      ["cluster 'home', column discharge_cost_per_mwh", ">= 0"]),
     ("ev_cluster_params.csv", _set("cluster", "home", "energy_final_value_per_mwh", -1),
      ["cluster 'home', column energy_final_value_per_mwh", ">= 0"]),
+    ("ev_cluster_params.csv", _set("cluster", "home", "provides_reserve", 2),
+     ["cluster 'home', column provides_reserve", "0 or 1"]),
+    ("ev_cluster_params.csv", _set("cluster", "home", "reserve_duration_h", -1),
+     ["cluster 'home', column reserve_duration_h", ">= 0"]),
+    ("ev_clusters.csv", _set("period", 2, "p_charge_min_mw", 1e6),
+     ["cluster 'home', period 2, column p_charge_min_mw", "<= p_charge_max_mw"]),
+    ("ev_clusters.csv", _set("period", 2, "p_discharge_min_mw", -1),
+     ["cluster 'home', period 2, column p_discharge_min_mw", ">= 0"]),
 ]
 
 

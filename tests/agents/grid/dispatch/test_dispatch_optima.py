@@ -276,6 +276,52 @@ def test_a_small_end_value_banks_surplus_that_would_be_curtailed():
     check_balance(r, p)
 
 
+
+@pytest.mark.parametrize("provides, shortfall", [(0, 20), (1, 0)])
+def test_a_charging_cluster_holds_reserve_by_charging_less(provides, shortfall):
+    # A serves 50 MW of demand plus 30 MW of charging the cluster must take: 20 MW of headroom left
+    # against a 40 MW requirement; the charging the cluster could stop covers the other 20 MW
+    p = problem([unit("A", 0, 100, marginal=10, status=10, p0=80)], demand=[50], reserve=[40],
+                ev=_ev_rows([50], [0], [30], [100], [0]),
+                ev_params=[{"cluster": "home", "eff_charge": 1.0, "eff_discharge": 1.0, "energy_initial_mwh": 0,
+                            "provides_reserve": provides}])
+    r = solve(p, gap=0)
+    assert r.ev_charge_mw.loc[1, "home"] == approx(30)
+    assert r.system.loc[1, "reserve_shortfall_mw"] == approx(shortfall)
+    assert r.objective == approx(80 * 10 + shortfall * 1000)
+    if provides:
+        assert 20 - 1e-6 <= r.ev_reserve_mw.loc[1, "home"] <= 30 + 1e-6   # never more than it charges
+    else:
+        assert r.ev_reserve_mw.shape[1] == 0
+    check_balance(r, p)
+
+
+@pytest.mark.parametrize("hours, held", [(1.0, 20), (0.25, 50)])
+def test_a_v2g_cluster_reserve_is_within_discharge_headroom_and_backed_by_energy(hours, held):
+    # A runs at its fixed 100 MW; the cluster holds 20 MWh above its floor and 50 MW of discharge power:
+    # a reserve lasting 1 h is capped by the energy (20 MW), one lasting 15 min by the power (50 MW)
+    p = problem([unit("A", 100, 100, marginal=10, status=10, p0=100)], demand=[100], reserve=[80],
+                ev=_ev_rows([0], [50], [0], [100], [0]),
+                ev_params=[{"cluster": "home", "eff_charge": 1.0, "eff_discharge": 1.0, "energy_initial_mwh": 20,
+                            "provides_reserve": 1, "reserve_duration_h": hours}])
+    r = solve(p, gap=0)
+    assert r.ev_discharge_mw.loc[1, "home"] == approx(0)    # it would only over-generate
+    assert r.ev_reserve_mw.loc[1, "home"] == approx(held)
+    assert r.system.loc[1, "reserve_shortfall_mw"] == approx(80 - held)
+
+
+def test_least_charge_power_pins_a_realised_schedule():
+    # charging costs 10 per MWh and nothing needs it, yet the rows pin 30 MW in period 1
+    rows = _ev_rows([30, 50], [0, 0], [0, 0], [100, 100], [0, 0])
+    for row, least in zip(rows, [30, 0]):
+        row["p_charge_min_mw"] = least
+    p = problem(_two_units(), demand=[50, 50], ev=rows,
+                ev_params=[{"cluster": "home", "eff_charge": 1.0, "eff_discharge": 1.0, "energy_initial_mwh": 0}])
+    r = solve(p, gap=0)
+    assert r.ev_charge_mw["home"].tolist() == approx([30, 0])
+    assert r.objective == approx(80 * 10 + 50 * 10)
+    check_balance(r, p)
+
 @pytest.mark.parametrize("final_penalty, discharged", [(None, 0.0), (500.0, 30.0)])
 def test_storage_serves_a_shortfall_below_its_final_target_only_when_that_is_cheaper(final_penalty, discharged):
     # A covers 100 of 130 MW; the store holds exactly its final target and delivers 0.9 MWh per MWh
