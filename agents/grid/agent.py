@@ -79,6 +79,9 @@ class GridParams(ComponentParams):
         False, description="when the day-ahead commitment, fixed, leaves load unserved or reserve short on actual "
                            "PV / wind / EV load, re-solve with the quick-start units (thermal_technology.csv "
                            "quick_start) free to start; they never stop a planned hour")
+    reuse_model: bool = Field(
+        True, description="keep one built MILP and solver for the whole run, each day re-stated by bound changes "
+                          "(DispatchSession.start_day); False: build both afresh every day (same optimum, slower)")
     mip_gap: float = Field(0.005, ge=0, le=0.5, description="relative MIP gap of the day-ahead solve (0-1)")
     time_limit_s: float = Field(120.0, gt=0, description="HiGHS time limit per solve (s)")
 
@@ -263,7 +266,7 @@ class GridAgent(Component):
                 actual = self._actual_tables()
                 self.e0_mwh = actual.energy_initial_mwh
                 intra = self._with_clusters(intra, actual)
-            self.session = DispatchSession(intra, gap=p.mip_gap, time_limit_s=p.time_limit_s)
+            self._open_session(intra)
             if self.controlled:
                 self._intraday(intra)
             self.timing["intraday_s"] += time.perf_counter() - t0
@@ -271,7 +274,7 @@ class GridAgent(Component):
         da, e0 = self._day_ahead_problem(day, self.state)
         if e0 is not None:
             self.e0_mwh = e0
-        self.session = DispatchSession(da, gap=p.mip_gap, time_limit_s=p.time_limit_s)
+        self._open_session(da)
         plan = self.session.solve()
         self.commitment = plan.commitment
         self.planned_end = carry_over(da, plan)
@@ -282,6 +285,15 @@ class GridAgent(Component):
             intra = day_problem(self.system, date, "intraday", initial=self.state, check=False)
             self._intraday(self._with_clusters(intra, self._actual_tables()))
             self.timing["intraday_s"] += time.perf_counter() - t1
+
+    def _open_session(self, problem) -> None:
+        """The day's dispatch session: the run's one model re-stated for ``problem`` (``reuse_model``),
+        or a fresh build."""
+        p: GridParams = self.params
+        if self.session is not None and p.reuse_model:
+            self.session.start_day(problem)
+        else:
+            self.session = DispatchSession(problem, gap=p.mip_gap, time_limit_s=p.time_limit_s)
 
     def _day_ahead_problem(self, day: int, initial: InitialState, e0_mwh: np.ndarray | None = None,
                            now_tick: int | None = None) -> tuple[Any, np.ndarray | None]:

@@ -96,6 +96,11 @@ class DirectHighs:
         if status == highspy.HighsStatus.kError:
             raise RuntimeError("HiGHS rejected the model")
 
+    def clear_solver(self) -> None:
+        """Forget the last solve (basis, solution, MIP state), keep the model: the next solve then runs
+        as on a freshly passed model."""
+        self.h.clearSolver()
+
     def update_bounds(self) -> None:
         """Push the current Pyomo variable bounds of every column to HiGHS."""
         lo, hi = self._bounds()

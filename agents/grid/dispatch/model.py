@@ -8,8 +8,10 @@ Knueven, Ostrowski & Watson 2017), a convex piecewise-linear
 production cost, and penalised slacks for unserved energy, over-generation, reserve shortfall and EV
 energy shortfall. docs/dispatch.md writes out every equation.
 
-Time series enter as variable bounds only (see :func:`apply_timeseries`), so a built model can be
-re-solved on new demand / renewable / EV data by bound changes, without rebuilding it.
+Time series enter as variable bounds only (see :func:`apply_timeseries`), and so does the initial
+state (units' status and output before period 1, stored energy at the start; see
+:func:`apply_initial_state`), so a built model can be re-solved on new demand / renewable / EV data,
+and on the next day from a new starting state, by bound changes, without rebuilding it.
 """
 
 from __future__ import annotations
@@ -147,30 +149,26 @@ def _build(problem: DispatchProblem, units: list[UnitData] | None, tight: bool) 
         m.seg[g, k, t].setub(U[g].widths[k])
     for un in units:
         for t in TT:
-            if un.must_run or t <= un.init_on:
-                m.u[un.name, t].setlb(1)
-            if t <= un.init_off:
-                m.u[un.name, t].setub(0)
             if un.pmax - un.pmin <= 1e-9:
                 m.pav[un.name, t].setub(0)
+    # the state before period 1, pinned by bounds (apply_initial_state): on / off, output above p_min
+    m.u0 = pyo.Var(m.G, bounds=(0, 0))
+    m.pa0 = pyo.Var(m.G, bounds=(0, 0))
 
     def u_prev(g: str, t: int):
-        return m.u[g, t - 1] if t > 1 else (1 if U[g].on0 else 0)
+        return m.u[g, t - 1] if t > 1 else m.u0[g]
 
     # logic: u_t - u_{t-1} = v_t - w_t
     m.c_logic = pyo.Constraint(m.G, m.T, rule=lambda m, g, t: m.u[g, t] - u_prev(g, t) == m.v[g, t] - m.w[g, t])
 
-    # minimum up / down time (Rajan & Takriti); windows start in period 1 (earlier periods fixed above)
+    # minimum up / down time (Rajan & Takriti); windows start in period 1: the periods the initial
+    # state still binds are fixed on / off by bounds (apply_initial_state), where these rows are slack
     def min_up(m, g, t):
         un = U[g]
-        if t <= un.init_on:
-            return pyo.Constraint.Skip
         return sum(m.v[g, i] for i in range(max(1, t - un.ut + 1), t + 1)) <= m.u[g, t]
 
     def min_down(m, g, t):
         un = U[g]
-        if t <= un.init_off:
-            return pyo.Constraint.Skip
         return sum(m.w[g, i] for i in range(max(1, t - un.dt + 1), t + 1)) <= 1 - m.u[g, t]
 
     m.c_min_up = pyo.Constraint(m.G, m.T, rule=min_up)
@@ -239,29 +237,23 @@ def _build(problem: DispatchProblem, units: list[UnitData] | None, tight: bool) 
     m.c_gen_limit = pyo.Constraint(lim_idx, rule=gen_limit)
 
     # ramping: up on max available (so reserve is ramp-limited), down on output (MLR eq. 12-13 /
-    # Damci-Kurt et al. 2016 eq. 3, 18), including the ramp from the initial output into period 1
+    # Damci-Kurt et al. 2016 eq. 3, 18). Into period 1 the same rows run from the pinned initial state
+    # (u0, pa0); the ramp-down row there is always kept, as it also carries the shut-down capacity
+    # limit on the initial output (a unit above SD cannot stop in period 1).
+    def pa_prev(g: str, t: int):
+        return m.pa[g, t - 1] if t > 1 else m.pa0[g]
+
     def ramp_up(m, g, t):
         un = U[g]
-        if t == 1:
-            if not un.on0 or un.ru >= un.pmax - un.p0:
-                return pyo.Constraint.Skip
-            return m.pav[g, 1] + (un.pmin - un.ru) * m.u[g, 1] <= un.p0
         if un.ru >= un.pmax - un.pmin:
             return pyo.Constraint.Skip
-        return m.pav[g, t] - m.pa[g, t - 1] <= un.ru * m.u[g, t] + (un.su - un.pmin - un.ru) * m.v[g, t]
+        return m.pav[g, t] - pa_prev(g, t) <= un.ru * m.u[g, t] + (un.su - un.pmin - un.ru) * m.v[g, t]
 
     def ramp_down(m, g, t):
         un = U[g]
-        if t == 1:
-            if not un.on0:
-                return pyo.Constraint.Skip
-            sd0 = un.p0 if un.sd >= un.p0 else un.sd
-            if un.rd1 >= un.p0 - un.pmin and sd0 >= un.p0:
-                return pyo.Constraint.Skip
-            return m.pa[g, 1] + (sd0 - un.pmin - un.rd1) * m.w[g, 1] >= un.p0 - un.rd1 - un.pmin
-        if un.rd >= un.pmax - un.pmin:
+        if t > 1 and un.rd >= un.pmax - un.pmin:
             return pyo.Constraint.Skip
-        return m.pa[g, t - 1] - m.pa[g, t] <= un.rd * m.u[g, t - 1] + (un.sd - un.pmin - un.rd) * m.w[g, t]
+        return pa_prev(g, t) - m.pa[g, t] <= un.rd * u_prev(g, t) + (un.sd - un.pmin - un.rd) * m.w[g, t]
 
     m.c_ramp_up = pyo.Constraint(m.G, m.T, rule=ramp_up)
     m.c_ramp_down = pyo.Constraint(m.G, m.T, rule=ramp_down)
@@ -296,28 +288,43 @@ def _build(problem: DispatchProblem, units: list[UnitData] | None, tight: bool) 
     # start-up costs by matching each start with the stop before it (Knueven, Ostrowski & Watson,
     # "A novel matching formulation for startup costs in unit commitment", 2017): x[g, tau, t] > 0
     # pairs a stop at tau with a start at t, for first lag <= t - tau < last lag; an unmatched start
-    # pays the coldest category. A unit off for k periods before period 1 stopped "at period 1-k".
-    # With costs non-decreasing in the lag the cheapest matching is the true one, so x is continuous.
+    # pays the coldest category. With costs non-decreasing in the lag the cheapest matching is the
+    # true one, so x is continuous. The stop before period 1 (a unit off for k periods stopped "at
+    # period 1-k") pairs through y[g, t, c]: a first start at t in category c < the coldest, allowed
+    # by apply_initial_state only for the c that k + t - 1 periods off falls in.
     pairs = []
+    first = []
     for un in units:
         if len(un.lags) <= 1:
             continue
-        taus = TT + ([1 + un.s0] if not un.on0 else [])
-        for tau in taus:
-            for t in range(max(tau + un.lags[0], 1), min(tau + un.lags[-1], T + 1)):
+        for tau in TT:
+            for t in range(tau + un.lags[0], min(tau + un.lags[-1], T + 1)):
                 pairs.append((un.name, tau, t))
+        for t in range(1, min(un.lags[-1], T + 1)):
+            for c in range(len(un.lags) - 1):
+                first.append((un.name, t, c))
     m.MATCH = pyo.Set(initialize=pairs, dimen=3, ordered=True)
     m.x = pyo.Var(m.MATCH, bounds=(0, 1))
+    m.FIRST = pyo.Set(initialize=first, dimen=3, ordered=True)
+    m.y = pyo.Var(m.FIRST, bounds=(0, 0))
     by_start: dict[tuple[str, int], list[int]] = {}
     by_stop: dict[tuple[str, int], list[int]] = {}
+    first_at: dict[tuple[str, int], list[int]] = {}
+    first_of: dict[str, list[tuple[int, int]]] = {}
     for g, tau, t in pairs:
         by_start.setdefault((g, t), []).append(tau)
         by_stop.setdefault((g, tau), []).append(t)
+    for g, t, c in first:
+        by_start.setdefault((g, t), [])
+        first_at.setdefault((g, t), []).append(c)
+        first_of.setdefault(g, []).append((t, c))
     m.c_match_start = pyo.Constraint(
-        list(by_start), rule=lambda m, g, t: sum(m.x[g, tau, t] for tau in by_start[g, t]) <= m.v[g, t])
+        list(by_start), rule=lambda m, g, t: sum(m.x[g, tau, t] for tau in by_start[g, t])
+        + sum(m.y[g, t, c] for c in first_at.get((g, t), ())) <= m.v[g, t])
     m.c_match_stop = pyo.Constraint(
-        list(by_stop), rule=lambda m, g, tau: sum(m.x[g, tau, t] for t in by_stop[g, tau])
-        <= (m.w[g, tau] if tau >= 1 else 1))
+        list(by_stop), rule=lambda m, g, tau: sum(m.x[g, tau, t] for t in by_stop[g, tau]) <= m.w[g, tau])
+    m.c_match_initial_stop = pyo.Constraint(
+        list(first_of), rule=lambda m, g: sum(m.y[g, t, c] for t, c in first_of[g]) <= 1)
 
     def category_cost(un: UnitData, off: int) -> float:
         """Cost of a start after ``off`` periods off: the category with the largest lag <= off."""
@@ -335,6 +342,7 @@ def _build(problem: DispatchProblem, units: list[UnitData] | None, tight: bool) 
         expr = cold * m.v[g, t]
         if len(un.lags) > 1:
             expr += sum((category_cost(un, t - tau) - cold) * m.x[g, tau, t] for tau in by_start.get((g, t), ()))
+            expr += sum((un.su_costs[c] - cold) * m.y[g, t, c] for c in first_at.get((g, t), ()))
         return expr
 
     # --- renewables: used output within [p_min, p_max] (bounds set by apply_timeseries)
@@ -350,16 +358,19 @@ def _build(problem: DispatchProblem, units: list[UnitData] | None, tight: bool) 
     m.st_dis = pyo.Var(m.S, m.T, bounds=lambda m, s, t: (0, float(st[s].p_discharge_max_mw)))
     m.st_e = pyo.Var(m.S, m.T, bounds=lambda m, s, t: (float(st[s].energy_min_mwh), float(st[s].energy_max_mwh)))
 
+    m.st_e0 = pyo.Var(m.S, bounds=(0, 0))   # initial / final energy, pinned (apply_initial_state)
+    m.st_ef = pyo.Var(m.S, bounds=(0, 0))
+
     def st_balance(m, s, t):
         r = st[s]
-        prev = m.st_e[s, t - 1] if t > 1 else float(r.energy_initial_mwh)
+        prev = m.st_e[s, t - 1] if t > 1 else m.st_e0[s]
         return m.st_e[s, t] == prev + float(r.eff_charge) * dt * m.st_ch[s, t] - dt / float(r.eff_discharge) * m.st_dis[s, t]
 
     m.c_st_balance = pyo.Constraint(m.S, m.T, rule=st_balance)
     # end-of-horizon target; a penalised slack keeps a target the pumps cannot reach from being infeasible
     m.st_final_short = pyo.Var(m.S, domain=pyo.NonNegativeReals)
     m.c_st_final = pyo.Constraint(
-        m.S, rule=lambda m, s: m.st_e[s, T] + m.st_final_short[s] >= float(st[s].energy_final_mwh))
+        m.S, rule=lambda m, s: m.st_e[s, T] + m.st_final_short[s] >= m.st_ef[s])
 
     # upward reserve from storage (reserve_max_mw > 0): within the plant's headroom (more turbine
     # output or less pumping) and backed by the stored energy for reserve_duration_h
@@ -383,10 +394,11 @@ def _build(problem: DispatchProblem, units: list[UnitData] | None, tight: bool) 
     m.ev_short = pyo.Var(m.K, m.T, domain=pyo.NonNegativeReals)   # energy the grid failed to supply (MWh)
     m.ev_excess = pyo.Var(m.K, m.T, domain=pyo.NonNegativeReals)  # energy above the window's maximum (MWh)
     m.ev_drive = pyo.Var(m.K, m.T, bounds=(0, 0))   # data, pinned by bounds
+    m.ev_e0 = pyo.Var(m.K, bounds=(0, 0))           # initial energy, pinned (apply_initial_state)
 
     def ev_balance(m, k, t):
         r = kp[k]
-        prev = m.ev_e[k, t - 1] if t > 1 else float(r.energy_initial_mwh)
+        prev = m.ev_e[k, t - 1] if t > 1 else m.ev_e0[k]
         return m.ev_e[k, t] == (prev + float(r.eff_charge) * dt * m.ev_ch[k, t]
                                 - dt / float(r.eff_discharge) * m.ev_dis[k, t] - m.ev_drive[k, t] + m.ev_short[k, t] - m.ev_excess[k, t])
 
@@ -450,8 +462,43 @@ def _build(problem: DispatchProblem, units: list[UnitData] | None, tight: bool) 
     m.obj = pyo.Objective(expr=m.cost_no_load + m.cost_incremental + m.cost_startup + m.cost_carbon
                           + m.cost_unserved + m.cost_overgen + m.cost_reserve + m.cost_ev_short
                           + m.cost_storage_final + m.cost_ev_wear - m.value_ev_final)
+    apply_initial_state(m, problem, units)
     apply_timeseries(m, problem)
     return m
+
+
+def apply_initial_state(m: pyo.ConcreteModel, problem: DispatchProblem, units: list[UnitData]) -> None:
+    """Pin the state before period 1 into a built model (in place): units' status and output, the
+    periods their minimum up / down times still fix, which start-up category a first start falls in,
+    and the storage plants' and EV clusters' starting (and storage final) energy."""
+    T = problem.periods
+    for un in units:
+        g = un.name
+        for t in range(1, T + 1):
+            m.u[g, t].setlb(1 if un.must_run or t <= un.init_on else 0)
+            m.u[g, t].setub(0 if t <= un.init_off else 1)
+        on = 1 if un.on0 else 0
+        m.u0[g].setlb(on)
+        m.u0[g].setub(on)
+        pa0 = max(un.p0 - un.pmin, 0.0) if un.on0 else 0.0
+        m.pa0[g].setlb(pa0)
+        m.pa0[g].setub(pa0)
+    by_name = {un.name: un for un in units}
+    for (g, t, c) in m.y:
+        un = by_name[g]
+        off = t - 1 - un.s0                      # periods off when starting in t (s0 < 0: off before)
+        allowed = (not un.on0 and un.lags[0] <= off < un.lags[-1]
+                   and max(i for i, lag in enumerate(un.lags) if lag <= off) == c)
+        m.y[g, t, c].setub(1 if allowed else 0)
+    for r in problem.storage.itertuples(index=False):
+        s = str(r.name)
+        for var, val in ((m.st_e0[s], float(r.energy_initial_mwh)), (m.st_ef[s], float(r.energy_final_mwh))):
+            var.setlb(val)
+            var.setub(val)
+    for r in problem.ev_cluster_params.itertuples(index=False):
+        k = str(r.cluster)
+        m.ev_e0[k].setlb(float(r.energy_initial_mwh))
+        m.ev_e0[k].setub(float(r.energy_initial_mwh))
 
 
 def apply_timeseries(m: pyo.ConcreteModel, problem: DispatchProblem) -> None:

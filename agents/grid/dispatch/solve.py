@@ -23,7 +23,7 @@ from pyomo.contrib.appsi.solvers import Highs
 from pyomo.repn import generate_standard_repn
 
 from agents.grid.dispatch.highs_direct import DirectHighs
-from agents.grid.dispatch.model import apply_timeseries, build_model, compile_units
+from agents.grid.dispatch.model import apply_initial_state, apply_timeseries, build_model, compile_units
 from agents.grid.dispatch.problem import DispatchProblem
 from simcore.errors import InputError
 
@@ -172,6 +172,12 @@ def _check_commitment(problem: DispatchProblem, commitment: pd.DataFrame) -> pd.
     return c[problem.unit_names].astype(int)
 
 
+# columns that carry a problem's initial state: a session's next day may change them (start_day)
+STATE_COLUMNS = {"thermal": ("initial_status_h", "initial_p_mw"),
+                 "storage": ("energy_initial_mwh", "energy_final_mwh"),
+                 "ev_cluster_params": ("energy_initial_mwh",)}
+
+
 class DispatchSession:
     """One built model + one live HiGHS instance for a problem structure.
 
@@ -219,7 +225,9 @@ class DispatchSession:
         if time_limit_s is not None:
             self.opt.config.time_limit = time_limit_s
 
-    def _structure_matches(self, other: DispatchProblem) -> None:
+    def _structure_matches(self, other: DispatchProblem, new_state: bool = False) -> None:
+        """Raise unless ``other`` has the session's structure; with ``new_state`` its initial-state
+        columns (units' status and output, storage and EV starting / final energy) may differ."""
         p = self.problem
         for what, a, b in (("periods", p.periods, other.periods), ("period_hours", p.period_hours, other.period_hours),
                            ("scalars", {k: v for k, v in p.scalars().items() if k != "name"},
@@ -232,9 +240,28 @@ class DispatchSession:
                 raise InputError(other.name, what, b, f"the same as in the session's problem ({a})")
         for table in ("thermal", "thermal_cost", "thermal_startup", "storage", "ev_cluster_params"):
             mine, theirs = getattr(p, table), getattr(other, table)
+            if new_state:
+                state = [c for c in STATE_COLUMNS.get(table, ()) if c in mine.columns]
+                mine, theirs = mine.drop(columns=state), theirs.drop(columns=state, errors="ignore")
             if not mine.reset_index(drop=True).equals(theirs.reset_index(drop=True)):
                 raise InputError(other.name, table, "changed",
                                  "the same table as in the session's problem (only time series may change)")
+
+    def start_day(self, problem: DispatchProblem) -> None:
+        """Make the session's model ``problem``: the same structure (units, plants, clusters, their
+        parameters) from a new initial state and with new time series, by bound changes only; the
+        commitment is freed for a MILP solve. Why: a Kyushu day's build and hand-over to HiGHS cost
+        about as much as its MILP; a day loop reuses one model and one solver instead."""
+        problem.validate()
+        self._structure_matches(problem, new_state=True)
+        self.unfix_commitment()
+        self.units = compile_units(problem)
+        apply_initial_state(self.model, problem, self.units)
+        apply_timeseries(self.model, problem)
+        self._free_bounds = None   # the free bounds of u depend on the initial state
+        self.problem = problem
+        if self.direct is not None:
+            self.direct.clear_solver()   # no warm start from yesterday: the same path as a fresh build
 
     def fix_commitment(self, commitment: pd.DataFrame, may_start: Sequence[str] = ()) -> None:
         """Fix u, v, w of every unit to a commitment (periods x units, 0/1).

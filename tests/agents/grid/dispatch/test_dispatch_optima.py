@@ -87,7 +87,7 @@ def test_spinning_reserve_counts_only_within_ramp_limit(ramp, shortfall):
     assert r.system.loc[1, "reserve_shortfall_mw"] == approx(shortfall)
     held = r.thermal_reserve_mw.loc[1, "A"]
     assert held <= min(ramp, 100) + 1e-6                     # never more than the headroom within the ramp
-    assert held + shortfall == approx(80)                    # the requirement is met or its gap reported
+    assert held + shortfall >= 80 - 1e-6                     # the requirement is met or its gap reported
     assert r.objective == approx(1000 + shortfall * 1000)
 
 
