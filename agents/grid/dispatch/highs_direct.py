@@ -51,6 +51,7 @@ class DirectHighs:
         self.set_options(gap, time_limit_s)
         self.columns: list = []
         self.offset = 0.0
+        self._mutable: np.ndarray | None = None   # columns whose bounds may change after set_instance
 
     def set_options(self, gap: float | None = None, time_limit_s: float | None = None) -> None:
         if gap is not None:
@@ -58,12 +59,16 @@ class DirectHighs:
         if time_limit_s is not None:
             self.h.setOptionValue("time_limit", float(time_limit_s))
 
-    def _bounds(self) -> tuple[np.ndarray, np.ndarray]:
-        lo = np.array([v.lb if v.lb is not None else -_INF for v in self.columns], dtype=float)
-        hi = np.array([v.ub if v.ub is not None else _INF for v in self.columns], dtype=float)
+    def _bounds(self, columns: list | None = None) -> tuple[np.ndarray, np.ndarray]:
+        cols = self.columns if columns is None else columns
+        lo = np.array([v.lb if v.lb is not None else -_INF for v in cols], dtype=float)
+        hi = np.array([v.ub if v.ub is not None else _INF for v in cols], dtype=float)
         return lo, hi
 
-    def set_instance(self, model: pyo.ConcreteModel) -> None:
+    def set_instance(self, model: pyo.ConcreteModel, mutable: list | None = None) -> None:
+        """Load ``model``. ``mutable``: the variable components whose bounds may change later (default:
+        all); :meth:`update_bounds` then reads only their columns (reading a Pyomo bound costs ~1 us,
+        and a Kyushu day has ~25,000 columns, most of which never change)."""
         info = LinearStandardFormCompiler().write(model, mixed_form=True)
         if any(v.fixed for v in model.component_data_objects(pyo.Var)):
             raise ValueError("DirectHighs needs fixed values as bounds (setlb/setub), not Var.fix()")
@@ -95,6 +100,13 @@ class DirectHighs:
         status = self.h.passModel(lp)
         if status == highspy.HighsStatus.kError:
             raise RuntimeError("HiGHS rejected the model")
+        if mutable is None:
+            self._mutable = None
+        else:
+            owners = {id(c) for c in mutable}
+            self._mutable = np.array([i for i, v in enumerate(self.columns) if id(v.parent_component()) in owners],
+                                     dtype=np.int32)
+            self._mutable_cols = [self.columns[i] for i in self._mutable]
 
     def clear_solver(self) -> None:
         """Forget the last solve (basis, solution, MIP state), keep the model: the next solve then runs
@@ -103,8 +115,12 @@ class DirectHighs:
 
     def update_bounds(self) -> None:
         """Push the current Pyomo variable bounds of every column to HiGHS."""
-        lo, hi = self._bounds()
-        idx = np.arange(len(self.columns), dtype=np.int32)
+        if self._mutable is None:
+            lo, hi = self._bounds()
+            idx = np.arange(len(self.columns), dtype=np.int32)
+        else:
+            lo, hi = self._bounds(self._mutable_cols)
+            idx = self._mutable
         self.h.changeColsBounds(len(idx), idx, lo, hi)
 
     def solve(self) -> HighsOutcome:

@@ -501,6 +501,17 @@ def apply_initial_state(m: pyo.ConcreteModel, problem: DispatchProblem, units: l
         m.ev_e0[k].setub(float(r.energy_initial_mwh))
 
 
+# variables whose bounds apply_timeseries, apply_initial_state and a fixed commitment change; every
+# other variable's bounds are set once, by the build
+MUTABLE_VARS = ("demand", "reserve_req", "ren", "ev_ch", "ev_dis", "ev_e", "ev_drive", "ev_dis_cap",
+                "ev_e_floor", "ev_e0", "u", "v", "w", "u0", "pa0", "y", "st_e0", "st_ef")
+
+
+def mutable_vars(m: pyo.ConcreteModel) -> list:
+    """The model's variable components listed in MUTABLE_VARS."""
+    return [getattr(m, name) for name in MUTABLE_VARS]
+
+
 def apply_timeseries(m: pyo.ConcreteModel, problem: DispatchProblem) -> None:
     """Load demand, reserve, renewable and EV time series into a built model (in place)."""
     d = problem.demand

@@ -23,7 +23,7 @@ from pyomo.contrib.appsi.solvers import Highs
 from pyomo.repn import generate_standard_repn
 
 from agents.grid.dispatch.highs_direct import DirectHighs
-from agents.grid.dispatch.model import apply_initial_state, apply_timeseries, build_model, compile_units
+from agents.grid.dispatch.model import apply_initial_state, apply_timeseries, build_model, compile_units, mutable_vars
 from agents.grid.dispatch.problem import DispatchProblem
 from simcore.errors import InputError
 
@@ -310,7 +310,7 @@ class DispatchSession:
         if self.direct is not None:
             if not self._loaded:
                 t0 = time.perf_counter()
-                self.direct.set_instance(self.model)
+                self.direct.set_instance(self.model, mutable=mutable_vars(self.model))
                 self.to_solver_s = time.perf_counter() - t0
                 self._loaded = True
             else:
