@@ -36,7 +36,6 @@ class UnitData:
     sd: float          # max output in the period before a stop (MW), clipped to [pmin, pmax]
     ru: float          # ramp-up per period (MW), capped at pmax
     rd: float          # ramp-down per period (MW), capped at pmax
-    rd1: float         # ramp-down into period 1 (MW), capped at max(p0, pmax)
     ut: int            # minimum up time (periods, >= 1)
     dt: int            # minimum down time (periods, >= 1)
     on0: bool          # on before period 1
@@ -72,7 +71,6 @@ def compile_units(problem: DispatchProblem) -> list[UnitData]:
         ru = min(float(row.ramp_up_mw_per_h) * dt, pmax)
         rd = min(float(row.ramp_down_mw_per_h) * dt, pmax)
         p0 = float(row.initial_p_mw)
-        rd1 = min(float(row.ramp_down_mw_per_h) * dt, max(p0, pmax))
         ut = min(max(_periods(row.min_up_h, dt), 1), T)
         dtn = min(max(_periods(row.min_down_h, dt), 1), T)
         s0 = _periods(row.initial_status_h, dt)
@@ -99,7 +97,7 @@ def compile_units(problem: DispatchProblem) -> list[UnitData]:
                 lags.append(lag)
                 su_costs.append(float(cost))
         units.append(UnitData(
-            name=name, pmin=pmin, pmax=pmax, su=su, sd=sd, ru=ru, rd=rd, rd1=rd1, ut=ut, dt=dtn,
+            name=name, pmin=pmin, pmax=pmax, su=su, sd=sd, ru=ru, rd=rd, ut=ut, dt=dtn,
             on0=on0, s0=s0, p0=p0 if on0 else 0.0, init_on=init_on, init_off=init_off,
             must_run=bool(row.must_run), co2=float(row.co2_t_per_mwh), cost_min=float(cv[0]),
             widths=[widths[i] for i in keep], slopes=[slopes[i] for i in keep],
