@@ -421,9 +421,10 @@ class GridAgent(Component):
         changed), the floor at the plan's, so the reserve they are credited is what the realised
         charging could have given."""
         eff_c, eff_d = self.m.eff, self.m.discharge_eff
-        prev = np.concatenate([np.round(self.e0_mwh, 6)[:, None], self.real_e[:, :-1]], axis=1)
+        e0 = np.round(self.e0_mwh, 6)[:, None]   # as _with_clusters writes it
+        prev = np.concatenate([e0, self.real_e[:, :-1]], axis=1)
         drive = np.maximum(prev + eff_c * self.real_ch - self.real_dis / eff_d - self.real_e, 0.0)
-        e_model = np.round(self.e0_mwh, 6)[:, None] + np.cumsum(eff_c * self.real_ch - self.real_dis / eff_d - drive, axis=1)
+        e_model = e0 + np.cumsum(eff_c * self.real_ch - self.real_dis / eff_d - drive, axis=1)
         floor = np.maximum(np.minimum(self.e_min_today, e_model), 0.0)
         top = np.maximum(e_model, floor) + 1.0
         t = ev_flex.ClusterTables(self.real_ch, self.real_dis, floor, top, drive, self.e0_mwh)
