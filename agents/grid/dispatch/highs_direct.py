@@ -19,6 +19,17 @@ from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
 _INF = highspy.kHighsInf
 
+# HiGHS options every instance starts from (overridable per instance). The root reduced-cost
+# heuristic is off: on 42 day-ahead problems the Kyushu loop produced (April, August, January,
+# October weeks; uncontrolled, smart, V2G) HiGHS spent 16-30 % less time with it off, for the same
+# costs within the 1 % gap (bench/day_ahead_settings.py --highs-options, docs/performance.md).
+DEFAULT_OPTIONS: dict[str, bool | int | float | str] = {
+    "output_flag": False,
+    "threads": 1,
+    "random_seed": 0,
+    "mip_heuristic_run_root_reduced_cost": False,
+}
+
 
 @dataclass
 class HighsOutcome:
@@ -43,11 +54,12 @@ _STATUS = {
 class DirectHighs:
     """One HiGHS instance holding one Pyomo model (linear, minimise)."""
 
-    def __init__(self, gap: float = 1e-3, time_limit_s: float | None = None, threads: int = 1):
+    def __init__(self, gap: float = 1e-3, time_limit_s: float | None = None, threads: int = 1,
+                 options: dict | None = None):
         self.h = highspy.Highs()
-        self.h.setOptionValue("output_flag", False)
-        self.h.setOptionValue("threads", threads)
-        self.h.setOptionValue("random_seed", 0)
+        for name, value in {**DEFAULT_OPTIONS, "threads": threads, **(options or {})}.items():
+            if self.h.setOptionValue(name, value) == highspy.HighsStatus.kError:
+                raise ValueError(f"HiGHS option {name}={value!r} was refused")
         self.set_options(gap, time_limit_s)
         self.columns: list = []
         self.offset = 0.0

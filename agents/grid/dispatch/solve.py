@@ -22,7 +22,7 @@ from pyomo.contrib.appsi.base import TerminationCondition
 from pyomo.contrib.appsi.solvers import Highs
 from pyomo.repn import generate_standard_repn
 
-from agents.grid.dispatch.highs_direct import DirectHighs
+from agents.grid.dispatch.highs_direct import DEFAULT_OPTIONS, DirectHighs
 from agents.grid.dispatch.model import apply_initial_state, apply_timeseries, build_model, compile_units, mutable_vars
 from agents.grid.dispatch.problem import DispatchProblem
 from simcore.errors import InputError
@@ -141,7 +141,8 @@ def _new_solver(gap: float, time_limit_s: float | None) -> Highs:
     if time_limit_s is not None:
         opt.config.time_limit = time_limit_s
     # one thread: HiGHS MIP gains nothing from a second one here; run variants in processes instead
-    opt.highs_options = {"threads": 1}
+    opt.highs_options = {"threads": 1, "mip_heuristic_run_root_reduced_cost":
+                         DEFAULT_OPTIONS["mip_heuristic_run_root_reduced_cost"]}
     opt.update_config.treat_fixed_vars_as_params = False
     return opt
 
@@ -191,7 +192,8 @@ class DispatchSession:
     """
 
     def __init__(self, problem: DispatchProblem, gap: float = DEFAULT_GAP, time_limit_s: float | None = None,
-                 tight: bool = True, backend: str = "highs", fixed_as_params: bool = False):
+                 tight: bool = True, backend: str = "highs", fixed_as_params: bool = False,
+                 highs_options: dict | None = None):
         if backend not in ("highs", "appsi"):
             raise InputError("backend", "backend", backend, "'highs' or 'appsi'")
         problem.validate()
@@ -203,7 +205,7 @@ class DispatchSession:
         self.build_s = time.perf_counter() - t0
         self.to_solver_s = 0.0
         if backend == "highs":
-            self.direct: DirectHighs | None = DirectHighs(gap, time_limit_s)
+            self.direct: DirectHighs | None = DirectHighs(gap, time_limit_s, options=highs_options)
             self.opt = None
         else:
             self.direct = None
