@@ -9,6 +9,8 @@ total. docs/grid_agent.md ("Day-ahead gap and pumped-hydro reserve") quotes its 
 
   python bench/day_ahead_settings.py --variant uncontrolled --out gaps.json
   python bench/day_ahead_settings.py --variant v2g --gaps 0.01 --storage-lfc 0,50 --out lfc.json
+  python bench/day_ahead_settings.py --variant v2g --gaps 0.01 \
+      --highs-options "default;mip_heuristic_run_root_reduced_cost=true" --out heur.json
 """
 
 from __future__ import annotations
@@ -56,12 +58,34 @@ def capture_day_ahead(variant: str, starts: list[str], days: int, sample: int | 
     return kept
 
 
-def solve_under(problem: DispatchProblem, gap: float, lfc_pct: float) -> dict:
-    """One day-ahead solve with the given gap and storage reserve cap (% of turbine capacity)."""
+def parse_highs_options(spec: str) -> dict:
+    """``"default"`` -> {}; ``"name=value,name=value"`` -> HiGHS options (true/false, int, float or text)."""
+    if spec.strip() in ("", "default"):
+        return {}
+    out: dict = {}
+    for item in spec.split(","):
+        name, _, text = item.partition("=")
+        value: bool | int | float | str = text.strip()
+        if value in ("true", "false"):
+            value = value == "true"
+        else:
+            for cast in (int, float):
+                try:
+                    value = cast(text)
+                    break
+                except ValueError:
+                    pass
+        out[name.strip()] = value
+    return out
+
+
+def solve_under(problem: DispatchProblem, gap: float, lfc_pct: float, highs_options: dict | None = None) -> dict:
+    """One day-ahead solve with the given gap, storage reserve cap (% of turbine capacity) and HiGHS
+    options (on top of DirectHighs.DEFAULT_OPTIONS)."""
     p = copy.deepcopy(problem)
     if len(p.storage):
         p.storage["reserve_max_mw"] = p.storage["p_discharge_max_mw"] * lfc_pct / 100.0
-    session = DispatchSession(p, gap=gap)
+    session = DispatchSession(p, gap=gap, highs_options=highs_options)
     t0 = time.perf_counter()
     r = session.solve()
     return {"solve_s": time.perf_counter() - t0, "objective": r.objective, "co2_t": r.co2_t,
@@ -77,19 +101,23 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--gaps", default="0.005,0.01,0.02", help="comma-separated relative MIP gaps")
     ap.add_argument("--storage-lfc", default="50",
                     help="comma-separated pumped-hydro LFC shares, %% of turbine MW (the Kyushu data ship 50)")
+    ap.add_argument("--highs-options", default="default",
+                    help="semicolon-separated HiGHS option sets, each 'default' or 'name=value,...' "
+                         "(applied over DirectHighs.DEFAULT_OPTIONS)")
     ap.add_argument("--out", required=True, help="JSON file to write")
     args = ap.parse_args(argv)
 
     t0 = time.perf_counter()
     problems = capture_day_ahead(args.variant, args.weeks.split(","), args.days, args.sample)
     capture_s = time.perf_counter() - t0
-    settings = [(float(g), float(s)) for g in args.gaps.split(",") for s in args.storage_lfc.split(",")]
+    settings = [(float(g), float(s), o.strip()) for g in args.gaps.split(",") for s in args.storage_lfc.split(",")
+                for o in args.highs_options.split(";")]
     rows, totals = [], {}
     for p in problems:
         row = {"problem": p.name}
-        for gap, lfc in settings:
-            key = f"gap={gap:g},storage_lfc_pct={lfc:g}"
-            res = solve_under(p, gap, lfc)
+        for gap, lfc, opts in settings:
+            key = f"gap={gap:g},storage_lfc_pct={lfc:g}" + ("" if opts in ("", "default") else f",highs:{opts}")
+            res = solve_under(p, gap, lfc, parse_highs_options(opts))
             row[key] = res
             t = totals.setdefault(key, {"solve_s": 0.0, "co2_t": 0.0, "objective": 0.0})
             for k in t:

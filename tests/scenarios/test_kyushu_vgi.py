@@ -110,6 +110,21 @@ def test_day_ahead_solved_at_noon_the_day_before_still_balances_every_hour(varia
     assert w.components["fleet"].model.totals.unserved_kwh == 0.0
 
 
+@pytest.mark.parametrize("variant", ("smart", "v2g"))
+def test_ev_clusters_holding_lfc_reserve_are_credited_and_still_balance_every_hour(runs, variant):
+    w = World.from_scenario(SCENARIO, variant=variant, overrides={
+        "clock.start": "2030-08-01", "clock.days": 1, "fleet.sample": 3000, "grid.ev_reserve": True})
+    w.run()
+    s, base = w.summary(), runs[variant].summary()
+    assert s["grid.ev_reserve_mwh"] > 0 and base["grid.ev_reserve_mwh"] == 0
+    assert s["grid.reserve_shortfall_mwh"] <= base["grid.reserve_shortfall_mwh"] + 1e-6
+    h = hourly(w)
+    supply = (h["grid.thermal_mw"] + h["grid.renewable_mw"] + h["grid.storage_discharge_mw"] + h["ev.discharge_mw"]
+              + h["grid.unserved_mw"] - h["grid.overgeneration_mw"])
+    assert np.allclose(supply, h["grid.demand_mw"] + h["ev.demand_mw"] + h["grid.storage_charge_mw"], atol=1e-3)
+    assert w.components["fleet"].model.totals.unserved_kwh == 0.0
+
+
 def test_stage_times_per_day_add_up_to_the_totals(runs):
     g = runs["v2g"].components["grid"]
     assert len(g.day_timing) == 1
