@@ -40,16 +40,18 @@ def capture_day_ahead(variant: str, starts: list[str], days: int, sample: int | 
     from simcore import World
     kept: list[DispatchProblem] = []
 
+    def keep(problem: DispatchProblem) -> None:
+        if "day_ahead" in problem.name:
+            kept.append(copy.deepcopy(problem))
+
     class Recording(DispatchSession):
         # the agent builds one session per run and re-states it each day (start_day): record both
         def __init__(self, problem, *args, **kwargs):
-            if "day_ahead" in problem.name:
-                kept.append(copy.deepcopy(problem))
+            keep(problem)
             super().__init__(problem, *args, **kwargs)
 
         def start_day(self, problem):
-            if "day_ahead" in problem.name:
-                kept.append(copy.deepcopy(problem))
+            keep(problem)
             super().start_day(problem)
 
     grid_agent.DispatchSession = Recording
