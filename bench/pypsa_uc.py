@@ -32,10 +32,6 @@ from agents.grid.dispatch import DispatchProblem, solve
 from agents.grid.dispatch.highs_direct import DEFAULT_OPTIONS
 from agents.grid.dispatch.model import UnitData, compile_units
 
-# HiGHS settings used for both tools: one thread and a fixed seed, as our DirectHighs sets them.
-HIGHS_THREADS = 1
-HIGHS_SEED = 0
-
 
 # ----------------------------------------------------------------------------- the shared instance
 def comparison_problem(problem: DispatchProblem, reserve: bool = True,
@@ -276,8 +272,8 @@ class PypsaRun:
 
 def highs_options(gap: float, time_limit_s: float | None = None) -> dict[str, Any]:
     """HiGHS options for linopy: same gap, thread count, seed, heuristics (and time limit) as our DirectHighs."""
-    opts: dict[str, Any] = {"mip_rel_gap": float(gap), "threads": HIGHS_THREADS, "random_seed": HIGHS_SEED,
-                            "mip_heuristic_run_root_reduced_cost": DEFAULT_OPTIONS["mip_heuristic_run_root_reduced_cost"]}
+    opts: dict[str, Any] = {k: v for k, v in DEFAULT_OPTIONS.items() if k != "output_flag"}
+    opts["mip_rel_gap"] = float(gap)
     if time_limit_s is not None:
         opts["time_limit"] = float(time_limit_s)
     return opts

@@ -141,8 +141,7 @@ def _new_solver(gap: float, time_limit_s: float | None) -> Highs:
     if time_limit_s is not None:
         opt.config.time_limit = time_limit_s
     # one thread: HiGHS MIP gains nothing from a second one here; run variants in processes instead
-    opt.highs_options = {"threads": 1, "mip_heuristic_run_root_reduced_cost":
-                         DEFAULT_OPTIONS["mip_heuristic_run_root_reduced_cost"]}
+    opt.highs_options = {k: v for k, v in DEFAULT_OPTIONS.items() if k != "output_flag"}
     opt.update_config.treat_fixed_vars_as_params = False
     return opt
 
