@@ -194,6 +194,23 @@ def test_default_initial_state_commits_cheapest_units_for_first_hour(ks):
     assert (on["initial_p_mw"] >= t.loc[on.index, "p_min_mw"] - 1e-6).all()
 
 
+def test_edited_technology_table_reaches_units_startups_and_initial_state(data_copy):
+    """A sensitivity copy of the tables (grid.system_dir) carries an edited technology row everywhere."""
+    _edit(data_copy / "thermal_technology.csv", "coal_steam,30,60,0,8,8,8,0.05,8,12,48,",
+          "coal_steam,30,60,0,24,48,8,0.05,48,72,120,")
+    P.write_derived(data_copy)
+    ks = S.load_system(data_copy)
+    coal = ks.thermal[ks.thermal["technology"] == "coal_steam"]
+    assert (coal["min_up_h"] == 24).all() and (coal["min_down_h"] == 48).all()
+    lags = pd.read_csv(data_copy / S.FILES["thermal_startup"]).groupby("name")["lag_h"].apply(sorted)
+    assert all(lags[n] == [48, 72, 120] for n in coal["name"])
+    init = S.default_initial_state(ks, "2030-04-14").thermal.set_index("name")
+    off = init.loc[coal["name"]]
+    assert (off.loc[off["initial_status_h"] < 0, "initial_status_h"] == -48).all()
+    p = S.day_problem(ks, "2030-04-14", "day_ahead").validate()
+    assert (p.thermal.set_index("name").loc[coal["name"], "min_down_h"] == 48).all()
+
+
 def test_multi_day_problem_and_range_checks(ks):
     p = S.day_problem(ks, "2030-12-30", days=2)
     assert p.periods == 48
