@@ -73,6 +73,10 @@ class World(mesa.Model):
             component.setup()
         self.env.process(self._ticker())
 
+    def peer(self, name: str) -> Component:
+        """The component named by a ``ComponentRef`` parameter (the loader checked it exists and fits)."""
+        return self.components[name]
+
     # -- construction --------------------------------------------------------------------------
     @classmethod
     def from_scenario(cls, path: str | Path, *, seed: int | None = None, variant: str | None = None,

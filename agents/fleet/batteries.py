@@ -24,41 +24,11 @@ from __future__ import annotations
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from agents.fleet.params import BatteryOptions
 from simcore.battery import (BatteryStore, DailyStressors, HolderKind, cell_temperature_c, monthly_ambient_c,
                              v2g_extra_loss)
 from simcore.battery.profile import CHARGE_THRESHOLD_C
-
-
-class BatteryOptions(BaseModel):
-    """The ``batteries:`` block of an ``ev_fleet`` (units in every name)."""
-
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
-
-    chemistry: Literal["NMC622", "NMC811", "NCA", "LFP", "LMO"] = Field(
-        "NMC622", description="chemistry of the packs that are not LFP (ageing model per docs/battery.md)")
-    lfp_share: float = Field(0.0, ge=0, le=1, description="share of EVs with an LFP pack (0-1)")
-    climate_site: Literal["tokyo", "fukuoka"] = Field(
-        "tokyo", description="column of the monthly ambient table (JMA 1991-2020 normals)")
-    pack_offset_c: float = Field(5.0, ge=-20, le=30,
-                                 description="cell temperature above ambient (K); assumption, docs/battery.md")
-    modules_per_pack: int = Field(8, ge=1, le=64, description="modules per pack (count)")
-    record_soh_every_days: int = Field(0, ge=0, description="append every pack's SOH to the SOH log every N days (0: never)")
-    initial_age_y: float = Field(
-        0.0, ge=0, le=30, description="packs start this old: pre-aged in one exact step of typical use (years)")
-    initial_efc_per_day: float = Field(
-        0.07, ge=0, le=5, description="pre-ageing: equivalent full cycles per day (ev_fleet default tables: 0.07)")
-    initial_soc_mean_pct: float = Field(
-        82.0, ge=0, le=100, description="pre-ageing: time-mean SOC (ev_fleet default tables: 82 %)")
-    initial_dod_pct: float = Field(
-        28.0, ge=0, le=100, description="pre-ageing: depth of discharge per cycle (ev_fleet default tables: 28 %)")
-
-    @model_validator(mode="after")
-    def _check(self) -> BatteryOptions:
-        if self.chemistry == "LFP" and self.lfp_share not in (0.0, 1.0):
-            raise ValueError("chemistry LFP with a partial lfp_share is ambiguous; use chemistry NMC622 and lfp_share")
-        return self
 
 
 class SparseStressorTracker:

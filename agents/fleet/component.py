@@ -17,11 +17,8 @@ from agents.fleet.params import FleetParams
 from agents.fleet.tables import DRIVING, HOME, OTHER, WORK
 from agents.fleet.view import EVView
 from simcore.component import Component
-from simcore.errors import InputError
-from simcore.registry import register
 
 
-@register("ev_fleet")
 class EVFleet(Component):
     """Commuter and non-commuter EVs that drive, park, plug in and charge under a policy."""
 
@@ -31,10 +28,7 @@ class EVFleet(Component):
 
     def setup(self) -> None:
         p: FleetParams = self.params
-        clock = self.world.clock
-        if p.warmup_days >= clock.days:
-            raise InputError(self.world.scenario.file, f"components.{self.name}.warmup_days", p.warmup_days,
-                             f"fewer days than the clock's {clock.days} (the rest is the reporting window)")
+        clock = self.world.clock  # the clock, tables and night window were checked by FleetParams.check
         day_types = np.array([1 if clock.day_start(d).day_of_week >= 5 else 0 for d in range(clock.days + 1)],
                              dtype=np.int8)
         self.model = FleetModel(
@@ -42,9 +36,6 @@ class EVFleet(Component):
             rng_population=self.world.rng(f"{self.name}.population"),
             rng_trips=self.world.rng(f"{self.name}.trips"),
             rng_plugin=self.world.rng(f"{self.name}.plugin"))
-        if p.charging_policy == "night_tariff" and not self.model.night_mask.any():
-            raise InputError(self.world.scenario.file, f"components.{self.name}.night_start_h", p.night_start_h,
-                             f"a night window that contains at least one {clock.tick_minutes}-minute tick start")
         self.model.sink = self._emit
         self.model.wants = self.world.wants
         self.scale = p.size / p.n_sim

@@ -18,16 +18,12 @@ import pandas as pd
 from agents.lifecycle.cohort import DAYS_PER_YEAR, ON_ROAD, STATUS_NAMES, CohortModel
 from agents.lifecycle.params import CohortParams
 from agents.lifecycle.sales import draw_cohort, load_sales
-from simcore.battery import BatteryStore, VehicleLifeParams, monthly_ambient_c
-from simcore.battery.chemistry import DATA_DIR as BATTERY_DATA_DIR
+from simcore.battery import BatteryStore, monthly_ambient_c
 from simcore.component import Component
-from simcore.errors import InputError
-from simcore.registry import register
 
 TEN_YEARS_WINDOW_Y = (9.5, 10.5)
 
 
-@register("ev_cohort")
 class EVCohort(Component):
     """EVs sold 2012-2030 (by default), aged daily, retired, exported or repacked; batteries handed off."""
 
@@ -38,28 +34,15 @@ class EVCohort(Component):
     def setup(self) -> None:
         p: CohortParams = self.params
         w = self.world
-        file = w.scenario.file
-        clock = w.clock
-        if clock.tick_minutes != 24 * 60:
-            raise InputError(file, "clock.tick_minutes", clock.tick_minutes, "1440 (ev_cohort steps one day per tick)")
-        if clock.start.year > p.first_sale_year or clock.start != pd.Timestamp(year=clock.start.year, month=1, day=1):
-            raise InputError(file, "clock.start", str(clock.start.date()),
-                             f"January 1 of {p.first_sale_year} or earlier (the cohort's first sale year)")
+        clock = w.clock  # the daily clock, its start and the tables were checked by CohortParams.check
         table = load_sales(p.sales_file, p.first_sale_year, p.last_sale_year)
-        life_path = Path(p.vehicle_life_file)
-        life = VehicleLifeParams.from_csv(life_path if life_path.is_absolute() else BATTERY_DATA_DIR / life_path)
+        life = p.vehicle_life()
         draw = draw_cohort(table, p.size, clock.start, w.rng(f"{self.name}.sales"))
         self.store = BatteryStore(modules_per_pack=p.modules_per_pack, capacity=int(p.size * 1.2) + 16)
         self.collection = None
         site = 0
         if p.collection is not None:
-            from facilities.collection import CollectionPoint
-
-            peer = w.components.get(p.collection)
-            if not isinstance(peer, CollectionPoint):
-                names = [n for n, c in w.components.items() if isinstance(c, CollectionPoint)]
-                raise InputError(file, f"components.{self.name}.collection", p.collection,
-                                 ", ".join(names) or "the name of a collection_point component (or null)")
+            peer = w.components[p.collection]  # a battery sink: the wiring was checked by the loader
             self.collection = peer
             site = peer.params.site_id
         self.model = CohortModel(
