@@ -56,8 +56,10 @@ class VehicleLifeParams:
     @classmethod
     def from_csv(cls, path: str | Path = VEHICLE_LIFE_TABLE) -> "VehicleLifeParams":
         """Load from a two-column ``parameter,value`` table; unknown or bad values raise InputError."""
+        from simcore.tables import read_table_csv
+
         path = Path(path)
-        df = pd.read_csv(path)
+        df = read_table_csv(path, ["parameter", "value"])
         names = {f.name for f in fields(cls)}
         kwargs = {}
         for _, row in df.iterrows():
