@@ -9,6 +9,7 @@ finite numbers within a range and names the first bad row.
 from __future__ import annotations
 
 from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from simcore.errors import InputError
@@ -50,3 +51,28 @@ def numeric_column(df: pd.DataFrame, col: str, path: Path | str, lo: float = flo
         i = int(bad[0])
         raise InputError(path, f"row {i + 2}.{col}", df[col].iloc[i], f"a finite number in [{lo:g}, {hi:g}]")
     return values
+
+
+_CHECKED: set[tuple] = set()
+
+
+def check_files_once(paths: list[Path] | tuple[Path, ...], check: Callable[[], object]) -> None:
+    """Run ``check`` (a loader that raises InputError on bad content) unless it already passed on these
+    files as they are now (same size and modification time): ``validate`` resolves a scenario once per
+    variant, and every variant names the same tables."""
+    stamp = []
+    for path in paths:
+        p = Path(path)
+        files = sorted(f for f in p.rglob("*") if f.is_file()) if p.is_dir() else [p]
+        for f in files:
+            try:
+                st = f.stat()
+            except OSError:
+                stamp.append((str(f), None))
+                continue
+            stamp.append((str(f), st.st_size, st.st_mtime_ns))
+    key = (getattr(check, "__qualname__", repr(check)), tuple(stamp))
+    if key in _CHECKED:
+        return
+    check()
+    _CHECKED.add(key)
