@@ -77,6 +77,7 @@ def run_scenario(scenario: ResolvedScenario, out: Path | None = None, progress: 
         }
 
         def component_tables(folder: Path) -> None:
+            world.write_tables(folder)
             for component in world.components.values():
                 component.write_tables(folder)
 
