@@ -110,7 +110,7 @@ class CollectionPoint(Component):
         dest = self.eol_to if eol else self.to
         km = p.distance_dealer_km if source == 0 else p.distance_dismantler_km
         chem = self.store.col("chemistry")[ids]
-        t = float(np.sum(self.ledger.data.pack_kg_per_kwh()[chem] * self.store.col("nominal_kwh")[ids])) / 1000.0
+        t = float(np.sum(self.ledger.data.pack_kg_per_kwh[chem] * self.store.col("nominal_kwh")[ids])) / 1000.0
         kg_co2 = t * km * float(self.ledger.data.factors["truck"])
         per_pack = kg_co2 / ids.size
         self.ledger.add_pack_co2(ids, per_pack, env.now, "transport")

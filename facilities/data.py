@@ -8,7 +8,7 @@ user's copy: scenario parameter ``data_dir`` of the components that read them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -43,32 +43,32 @@ def _rows_by(df: pd.DataFrame, key: str, path: Path, allowed: tuple[str, ...] | 
     return df.assign(**{key: names}).set_index(key)
 
 
-@dataclass(frozen=True)
 class Applications:
     """Second-life applications (one row each): demand, size, grade, price, duty, end of life."""
 
-    table: pd.DataFrame
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        return tuple(self.table.index)
+    def __init__(self, table: pd.DataFrame) -> None:
+        self.table = table
+        self.names: tuple[str, ...] = tuple(table.index)
+        self._cols = {c: table[c].to_numpy(dtype=float) for c in table.columns}  # read in hot paths: no pandas
 
     def col(self, name: str) -> np.ndarray:
-        return self.table[name].to_numpy(dtype=float)
+        return self._cols[name]
 
 
-@dataclass(frozen=True)
 class RecyclingRoutes:
     """Per route (pyro, hydro, direct): energy, CO2 and recovery per kg of cells."""
 
-    table: pd.DataFrame  # index: route
+    def __init__(self, table: pd.DataFrame) -> None:
+        self.table = table  # index: route
+        self._recovery = table[[f"recovery_{m}" for m in MATERIALS]].to_numpy(dtype=float)
+        self.values = {r: {c: float(table.loc[r, c]) for c in table.columns} for r in table.index}
 
     def recovery(self) -> np.ndarray:
         """(routes x MATERIALS) recovered share of each material."""
-        return self.table[[f"recovery_{m}" for m in MATERIALS]].to_numpy(dtype=float)
+        return self._recovery
 
 
-@dataclass(frozen=True)
+@dataclass
 class FourRData:
     """Everything the 4R facility model reads from its data folder."""
 
@@ -87,33 +87,44 @@ class FourRData:
 
     def pack_price_usd_per_kwh(self, year: float | np.ndarray) -> np.ndarray:
         """New-pack price in a year: linear between published years, flat beyond them."""
-        t = self.pack_prices
-        return np.interp(np.asarray(year, dtype=float), t["year"].to_numpy(float), t["usd_per_kwh"].to_numpy(float))
+        years, prices = self._pack_price_points
+        return np.interp(np.asarray(year, dtype=float), years, prices)
 
+    @cached_property
+    def _pack_price_points(self) -> tuple[np.ndarray, np.ndarray]:
+        t = self.pack_prices
+        return t["year"].to_numpy(float), t["usd_per_kwh"].to_numpy(float)
+
+    @cached_property
     def cell_kg_per_kwh(self) -> np.ndarray:
         """kg of cells per kWh of nominal energy, by chemistry code."""
         return 1000.0 / self.cells.reindex(list(CHEMISTRIES))["cell_wh_per_kg"].to_numpy(float)
 
+    @cached_property
     def pack_kg_per_kwh(self) -> np.ndarray:
         """kg of pack per kWh, by chemistry code (cells / their share of pack mass)."""
         c = self.cells.reindex(list(CHEMISTRIES))
         return 1000.0 / c["cell_wh_per_kg"].to_numpy(float) / c["cells_share_of_pack_mass"].to_numpy(float)
 
+    @cached_property
     def cathode_kg_per_kwh(self) -> np.ndarray:
         """kg of cathode active material per kWh, by chemistry code."""
         return self.cells.reindex(list(CHEMISTRIES))["cathode_kg_per_kwh"].to_numpy(float)
 
+    @cached_property
     def material_value_usd_per_kg(self) -> np.ndarray:
         """Value of one kg of each element in ``MATERIALS`` when recovered (USD)."""
         t = self.material_prices
         return np.array([t.loc[m, "usd_per_kg_product"] / t.loc[m, "element_kg_per_kg_product"] for m in MATERIALS])
 
+    @cached_property
     def cathode_value_usd_per_kg(self) -> np.ndarray:
         """Value of one kg of regenerated cathode by chemistry code (priced as virgin powder)."""
         t = self.material_prices
         return np.array([float(t.loc[f"cathode_{c.lower()}", "usd_per_kg_product"])
                          if f"cathode_{c.lower()}" in t.index else 0.0 for c in CHEMISTRIES])
 
+    @cached_property
     def gate_fee_usd_per_kg(self) -> np.ndarray:
         """What a recycler pays (+) or charges (-) per kg of cells, by chemistry code."""
         return self.gate_fees.reindex(list(CHEMISTRIES)).fillna(0.0).to_numpy(float)

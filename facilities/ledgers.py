@@ -101,7 +101,7 @@ class FourRLedger:
 
     def route_co2_per_kg_cells(self, route: str) -> float:
         """Process CO2 of a recycling route per kg of cells: energy at the grid intensity, reagents, process."""
-        r = self.data.routes.table.loc[route]
+        r = self.data.routes.values[route]
         return float(self.energy_co2_kg(r["electricity_mj_per_kg"], r["natural_gas_mj_per_kg"], r["diesel_mj_per_kg"])
                      + r["reagents_kgco2e_per_kg"] + r["process_kgco2_per_kg"])
 

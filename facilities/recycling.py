@@ -50,7 +50,7 @@ class RecyclingPlant(Component):
         self.queue = {"direct": np.zeros(0, dtype=np.int64), "conventional": np.zeros(0, dtype=np.int64)}
         self.in_process: list[tuple[float, str, np.ndarray, np.ndarray]] = []  # (done_h, route, modules, health)
         self.direct_chem = np.array([CHEMISTRY_CODE[c] for c in p.direct_chemistries], dtype=np.int8)
-        self.kg_cells_per_kwh = self.data.cell_kg_per_kwh()
+        self.kg_cells_per_kwh = self.data.cell_kg_per_kwh
         self.done_kg = {r: 0.0 for r in RECYCLING_ROUTES}
         self.modules_done = {r: 0 for r in RECYCLING_ROUTES}
         self.cathode_kg = 0.0
@@ -162,20 +162,20 @@ class RecyclingPlant(Component):
         chem = self.store.mcol("chemistry")[mids]
         cathode_kg = 0.0
         if route == "direct":
-            recovery = d.routes.table.loc["direct", "recovery_ni"]
-            cathode_in = d.cathode_kg_per_kwh()[chem] * self.store.mcol("nominal_kwh")[mids]
+            recovery = d.routes.values["direct"]["recovery_ni"]
+            cathode_in = d.cathode_kg_per_kwh[chem] * self.store.mcol("nominal_kwh")[mids]
             cathode_kg = float((cathode_in * recovery).sum())
             self.cathode_kg += cathode_kg
             self.capacity_recovery.append(1.0 - p.structural_loss_share * (1.0 - health))
             self.stage_kg += total_kg
-            value = float((d.cathode_value_usd_per_kg()[chem] * cathode_in * recovery).sum())
+            value = float((d.cathode_value_usd_per_kg[chem] * cathode_in * recovery).sum())
             value += self._metals_value(mids, route, exclude=("li", "ni", "co", "mn"))
         else:
             value = self._metals_value(mids, route)
         self.store.transfer_modules(mids, t, HolderKind.RECYCLED, self.out[route])
         self.ledger.recycled(mids, t, route, cathode_kg)
         self.ledger.add_module_co2(mids, kg * self.ledger.route_co2_per_kg_cells(route), t, f"recycling_{route}")
-        r = d.routes.table.loc[route]
+        r = d.routes.values[route]
         self.ledger.add_money(float(self.ledger.jpy(value)), t, f"revenue_recycling_{route}")
         self.ledger.add_money(-total_kg * r["electricity_mj_per_kg"] / MJ_PER_KWH * p.electricity_jpy_per_kwh, t,
                               f"recycling_{route}_energy")
@@ -186,7 +186,7 @@ class RecyclingPlant(Component):
         """USD of the elements a route recovers (the cathode metals of the direct line excluded)."""
         kg = self.store.module_materials_kg(mids).sum(axis=0)
         share = self.data.routes.recovery()[RECYCLING_ROUTES.index(route)]
-        price = self.data.material_value_usd_per_kg()
+        price = self.data.material_value_usd_per_kg
         keep = np.array([m not in exclude for m in MATERIALS])
         return float((kg * share * price * keep).sum())
 

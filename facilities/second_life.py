@@ -56,17 +56,23 @@ class SecondLife(Component):
     def install(self, ids: np.ndarray, application: str, t_h: float) -> None:
         """Packs start their second life in ``application``."""
         ids = np.asarray(ids, dtype=np.int64)
-        a = self.apps.names.index(application)
-        self.store.transfer(ids, t_h, HolderKind.STATIONARY, self.holder[application])
+        self.install_many(ids, np.full(ids.size, self.apps.names.index(application)), t_h)
+
+    def install_many(self, ids: np.ndarray, app_codes: np.ndarray, t_h: float) -> None:
+        """Packs start their second life, each in the application of its code (row of applications.csv)."""
+        ids = np.asarray(ids, dtype=np.int64)
+        app_codes = np.asarray(app_codes, dtype=np.int64)
+        for a in np.unique(app_codes).tolist():
+            self.store.transfer(ids[app_codes == a], t_h, HolderKind.STATIONARY, self.holder[self.apps.names[a]])
         if self.params.lmo_second_life_law:
             lmo = self.store.col("chemistry")[ids] == CHEMISTRY_CODE["LMO"]
             if lmo.any():
                 self.store.rebase_ageing(ids[lmo], int(ModelCode.LMO_2NDLIFE))
         self.ids = np.concatenate([self.ids, ids])
-        self.app = np.concatenate([self.app, np.full(ids.size, a)])
+        self.app = np.concatenate([self.app, app_codes])
         self.since_h = np.concatenate([self.since_h, np.full(ids.size, t_h)])
         self.start_soh = np.concatenate([self.start_soh, self.store.soh(ids)])
-        self.installed[a] += ids.size
+        self.installed += np.bincount(app_codes, minlength=self.installed.size)
 
     def return_under_warranty(self, ids: np.ndarray, t_h: float) -> np.ndarray:
         """Units sold below their grade go back (those still working here)."""

@@ -33,6 +33,7 @@ import numpy as np
 
 from facilities.ledgers import LedgerConfig, ledger
 from facilities.lots import Lot, PackStore
+from facilities.plant.fulfilment import plan_orders
 from facilities.plant.grading import GradingStation
 from facilities.plant.orders import OrderBook
 from facilities.plant.params import PlantParams
@@ -96,6 +97,7 @@ class FourRPlant(Component):
         self.awaiting = np.zeros(0, dtype=np.int64)
         self.claims: list[WarrantyClaim] = []
         self.refab_budget = 0.0
+        self._resell_price: float | None = None
         self.n = {k: 0 for k in ("received", "rejected", "reused", "remanufactured", "repurposed", "rebuilt",
                                  "rebuild_failed", "disassembled", "stock_expired", "warranty_returns",
                                  "reuse_requests", "reuse_unmet")}
@@ -140,6 +142,8 @@ class FourRPlant(Component):
                 self.orders.arrive(self.rng_orders, t)
                 self.orders.expire(t, p.order_patience_days)
                 self._fill_orders(t)
+                if self._open_modules_for_orders(t):
+                    self._fill_orders(t)
             self._disassemble_for_refab(t)
             self._warranty_due(t)
             self._labour(t)
@@ -210,12 +214,15 @@ class FourRPlant(Component):
         return float(self.ledger.jpy(self.data.pack_price_usd_per_kwh(self.ledger.year(t))))
 
     def _cell_kg(self, ids: np.ndarray) -> np.ndarray:
-        return self.data.cell_kg_per_kwh()[self.store.col("chemistry")[ids]] * self.store.col("nominal_kwh")[ids]
+        return self.data.cell_kg_per_kwh[self.store.col("chemistry")[ids]] * self.store.col("nominal_kwh")[ids]
 
     def _resell_jpy_per_kwh(self) -> float:
-        apps = self.data.applications
-        w = apps.col("orders_per_year") * apps.col("order_kwh")
-        return float((apps.col("price_jpy_per_kwh") * w).sum() / w.sum()) if w.sum() > 0 else 0.0
+        """Mean second-life price per kWh, weighted by each application's kWh demand."""
+        if self._resell_price is None:
+            apps = self.data.applications
+            w = apps.col("orders_per_year") * apps.col("order_kwh")
+            self._resell_price = float((apps.col("price_jpy_per_kwh") * w).sum() / w.sum()) if w.sum() > 0 else 0.0
+        return self._resell_price
 
     def _values(self, ids: np.ndarray, soh: np.ndarray) -> dict[int, np.ndarray]:
         """What a pack earns on each route if sold (JPY), given its SOH."""
@@ -223,7 +230,7 @@ class FourRPlant(Component):
         kwh = self.store.col("nominal_kwh")[ids]
         t = self.world.env.now
         reuse = p.reuse_price_ratio * self._new_pack_jpy_per_kwh(t) * kwh
-        recycle = self.ledger.jpy(self.data.gate_fee_usd_per_kg()[self.store.col("chemistry")[ids]]) * self._cell_kg(ids)
+        recycle = self.ledger.jpy(self.data.gate_fee_usd_per_kg[self.store.col("chemistry")[ids]]) * self._cell_kg(ids)
         return {int(Route.REUSE): reuse, int(Route.REFABRICATE): reuse,
                 int(Route.RESELL): self._resell_jpy_per_kwh() * kwh * soh, int(Route.RECYCLE): recycle}
 
@@ -289,25 +296,33 @@ class FourRPlant(Component):
         fits = np.cumsum(per_pack) <= self.stock.free_shelves
         self._disassemble(cand[fits], t)
 
-    def _build(self, mids: np.ndarray, t: float, status: PassportStatus) -> int | None:
-        """One pack from shelf modules through the line and its final test; None if it fails the test."""
-        if self.refab_budget < 1:
-            return None
-        self.refab_budget -= 1
+    def _build(self, groups: list[np.ndarray], t: float, status: PassportStatus) -> tuple[np.ndarray, np.ndarray]:
+        """Packs from shelf module groups (one pack each) through the line and its final test, in one batch.
+
+        Returns the new pack ids and which passed the final test (those that failed are recycled). Each
+        uses one slot of the day's line budget (the caller checks it)."""
         p: PlantParams = self.params
+        width = max(g.size for g in groups)
+        padded = np.full((len(groups), width), -1, dtype=np.int64)
+        for i, g in enumerate(groups):
+            padded[i, : g.size] = g
+        mids = padded[padded >= 0]
+        self.refab_budget -= len(groups)
         self.stock.remove_modules(mids)
         self.store.transfer_modules(mids, t, FAC, self.h["refab"])
-        new = self.store.assemble(mids[None, :], t, FAC, self.h["refab"], status)
-        kwh = float(self.store.col("nominal_kwh")[new][0])
+        new = self.store.assemble(padded, t, FAC, self.h["refab"], status)
+        est = self.store.mcol("grade_soh_est")
+        self.store.set_grade(new, np.array([est[g].mean() for g in groups]), np.full(len(groups), np.nan), t)
+        kwh = self.store.col("nominal_kwh")[new]
         self.ledger.add_pack_co2(new, p.refab_energy_kwh_per_pack * self.ledger.grid_kgco2_per_kwh, t, "refabrication")
-        self.ledger.add_money(-p.refab_cost_jpy_per_kwh * kwh, t, "refabrication")
-        self.refab_hours += p.refab_hours_per_pack
-        self.n["rebuilt"] += 1
-        if self.rng_refab.random() >= p.refab_final_test_yield:
-            self.n["rebuild_failed"] += 1
-            self._to_recycler(new, t)
-            return None
-        return int(new[0])
+        self.ledger.add_money(-p.refab_cost_jpy_per_kwh * float(kwh.sum()), t, "refabrication")
+        self.refab_hours += p.refab_hours_per_pack * len(groups)
+        self.n["rebuilt"] += len(groups)
+        passed = self.rng_refab.random(len(groups)) < p.refab_final_test_yield
+        if (~passed).any():
+            self.n["rebuild_failed"] += int((~passed).sum())
+            self._to_recycler(new[~passed], t)
+        return new, passed
 
     def _shelf_modules(self, min_soh: float, chemistry: int | None = None,
                        module_kwh: float | None = None, tol: float = 0.05) -> np.ndarray:
@@ -367,16 +382,16 @@ class FourRPlant(Component):
             return None
         chem = self.store.mcol("chemistry")[mids]
         k = max(int(round(want_kwh / float(self.store.mcol("nominal_kwh")[mids[0]]))), 1)
+        if self.refab_budget < 1:
+            return None
         for c in np.unique(chem):
             same = mids[chem == c]
             if same.size >= k:
-                pid = self._build(same[:k], t, PassportStatus.REMANUFACTURED)
-                if pid is not None:
-                    self.store.set_grade([pid], self.store.mcol("grade_soh_est")[same[:k]].mean(), np.nan, t)
-                return pid
+                new, passed = self._build([same[:k]], t, PassportStatus.REMANUFACTURED)
+                return int(new[0]) if passed[0] else None
         return None
 
-    def _sold(self, ids: np.ndarray, t: float, channel: str, promised_soh: float, user: Any) -> None:
+    def _sold(self, ids: np.ndarray, t: float, channel: str, promised_soh: float | np.ndarray, user: Any) -> None:
         """Revenue, avoided manufacturing, and a warranty claim for packs truly below what was promised."""
         kwh = self.store.col("nominal_kwh")[ids]
         price = (self.params.reuse_price_ratio * self._new_pack_jpy_per_kwh(t) * kwh if channel != "resell"
@@ -390,76 +405,72 @@ class FourRPlant(Component):
 
     # == second-life orders ==========================================================================
     def _fill_orders(self, t: float) -> None:
+        """Plan today's orders against the stock (facilities.plant.fulfilment), then deliver in one batch."""
         o = self.orders
-        i = 0
-        while i < o.app.size and self.refab_budget >= 0:
-            a, need = int(o.app[i]), float(o.kwh[i])
-            min_soh = float(self.data.applications.col("min_module_soh")[a])
-            delivered = self._fill_one(a, need, min_soh, t)
-            if delivered is None:
-                i += 1
-                continue
-            app = self.data.applications.names[a]
-            self.store.set_status(delivered, PassportStatus.REPURPOSED)
-            self._sold(delivered, t, "resell", min_soh, self.second_life)
-            self.second_life.install(delivered, app, t)
-            o.kwh_delivered[a] += float(self.store.col("nominal_kwh")[delivered].sum())
-            o.close(i)
-            self.n["repurposed"] += delivered.size
+        if o.app.size == 0:
+            return
+        apps = self.data.applications
+        min_soh = apps.col("min_module_soh")[o.app]
+        packs = np.concatenate([self.stock.packs_on_route(int(r)) for r in (Route.RESELL, Route.REFABRICATE, Route.REUSE)])
+        pack_est = self.store.col("grade_soh_est")[packs].astype(float)
+        mods = self.stock.modules
+        mod_est = self.store.mcol("grade_soh_est")[mods].astype(float)
+        plan = plan_orders(o.kwh, min_soh, packs, pack_est, self.store.col("nominal_kwh")[packs] * pack_est, mods,
+                           self.store.mcol("chemistry")[mods], mod_est,
+                           self.store.mcol("nominal_kwh")[mods].astype(float) * mod_est,
+                           int(self.refab_budget), self.store.max_slots)
+        met = np.zeros(o.app.size, dtype=bool)
+        delivered: list[np.ndarray] = []
+        delivered_app: list[np.ndarray] = []
+        if plan.whole_orders:
+            whole = np.concatenate(plan.whole_packs)
+            self.stock.remove_packs(whole)
+            for i, ids in zip(plan.whole_orders, plan.whole_packs):
+                met[i] = True
+                delivered.append(ids)
+                delivered_app.append(np.full(ids.size, o.app[i]))
+        if plan.build_orders:
+            groups = [g for gs in plan.build_groups for g in gs]
+            new, passed = self._build(groups, t, PassportStatus.REPURPOSED)
+            k = 0
+            for i, gs in zip(plan.build_orders, plan.build_groups):
+                ids, ok = new[k: k + len(gs)], passed[k: k + len(gs)]
+                k += len(gs)
+                if ok.all():
+                    met[i] = True
+                    delivered.append(ids)
+                    delivered_app.append(np.full(ids.size, o.app[i]))
+                elif ok.any():  # the order waits; the good packs go to the racks for resale
+                    self.store.transfer(ids[ok], t, FAC, self.h["racks"])
+                    self.stock.add_packs(ids[ok], int(Route.RESELL), t)
+        if not delivered:
+            return
+        ids = np.concatenate(delivered)
+        app = np.concatenate(delivered_app)
+        self.store.set_status(ids, PassportStatus.REPURPOSED)
+        self._sold(ids, t, "resell", apps.col("min_module_soh")[app], self.second_life)
+        self.second_life.install_many(ids, app, t)
+        np.add.at(o.kwh_delivered, app, self.store.col("nominal_kwh")[ids])
+        self.n["repurposed"] += ids.size
+        o.close_many(np.flatnonzero(met))
 
-    def _order_candidates(self) -> np.ndarray:
-        """Rack packs an order may take, in order of preference: resale, then refabrication, then reuse
-        packs (a better pack serves a lesser need: orders choose by performance)."""
-        return np.concatenate([self.stock.packs_on_route(int(r)) for r in (Route.RESELL, Route.REFABRICATE, Route.REUSE)])
-
-    def _fill_one(self, app: int, need_kwh: float, min_soh: float, t: float) -> np.ndarray | None:
-        """Packs meeting one order (usable kWh >= need): whole packs, else one built from modules."""
-        cand = self._order_candidates()
-        est = self.store.col("grade_soh_est")[cand].astype(float)
-        usable = self.store.col("nominal_kwh")[cand] * est
-        ok = est >= min_soh
-        if ok.any() and usable[ok].min() <= need_kwh * 1.25:
-            take = np.flatnonzero(ok)
-            cum = np.cumsum(usable[take])
-            if cum[-1] >= need_kwh:
-                chosen = cand[take[: int(np.searchsorted(cum, need_kwh)) + 1]]
-                self.stock.remove_packs(chosen)
-                return chosen
-        mids = self._modules_for(need_kwh, min_soh)
-        if mids is None and ok.any() and self.refab_budget >= 2:
-            self._disassemble(cand[ok][:1], t)  # open a pack of the grade to get modules
-            mids = self._modules_for(need_kwh, min_soh)
-        if mids is None:
-            return None
-        # a large order is met by several packs of at most the store's pack width (a rack of packs)
-        width = self.store.max_slots
-        groups = [mids[i: i + width] for i in range(0, mids.size, width)]
-        if len(groups) > self.refab_budget:
-            return None
-        built = []
-        for group in groups:
-            pid = self._build(group, t, PassportStatus.REPURPOSED)
-            if pid is None:  # a failed final test: the order waits for another day
-                for other in built:
-                    self._to_recycler(np.array([other]), t)
-                return None
-            self.store.set_grade([pid], float(self.store.mcol("grade_soh_est")[group].mean()), np.nan, t)
-            built.append(pid)
-        return np.array(built, dtype=np.int64)
-
-    def _modules_for(self, need_kwh: float, min_soh: float) -> np.ndarray | None:
-        """Shelf modules of one chemistry whose usable kWh meet ``need_kwh`` (best graded first)."""
-        mids = self._shelf_modules(min_soh)
-        if mids.size == 0:
-            return None
-        chem = self.store.mcol("chemistry")[mids]
-        for c in np.unique(chem):
-            same = mids[chem == c]
-            usable = self.store.mcol("nominal_kwh")[same] * self.store.mcol("grade_soh_est")[same]
-            cum = np.cumsum(usable)
-            if cum[-1] >= need_kwh:
-                return same[: int(np.searchsorted(cum, need_kwh)) + 1]
-        return None
+    def _open_modules_for_orders(self, t: float) -> bool:
+        """Orders still open (too small for whole packs): take packs of their grade apart for modules,
+        half the line's remaining slots (the other half builds). True if anything was taken apart."""
+        o = self.orders
+        if o.app.size == 0 or self.refab_budget < 2:
+            return False
+        grade = float(self.data.applications.col("min_module_soh")[o.app].min())
+        packs = np.concatenate([self.stock.packs_on_route(int(r)) for r in (Route.RESELL, Route.REFABRICATE, Route.REUSE)])
+        packs = packs[self.store.col("grade_soh_est")[packs] >= grade]
+        if packs.size == 0:
+            return False
+        need = float(o.kwh.sum())
+        kwh = np.cumsum(self.store.col("nominal_kwh")[packs])
+        n = min(int(np.searchsorted(kwh, need)) + 1, int(self.refab_budget // 2))
+        per_pack = self.store.col("n_modules")[packs[:n]].astype(np.int64)
+        n = int(np.searchsorted(np.cumsum(per_pack), self.stock.free_shelves, side="right"))
+        return self._disassemble(packs[:n], t).size > 0
 
     # == warranty =====================================================================================
     def _warranty_due(self, t: float) -> None:

@@ -40,11 +40,13 @@ class OrderBook:
             self.unmet += np.bincount(self.app[late], minlength=self.placed.size)
             self._keep(~late)
 
-    def close(self, i: int) -> None:
-        """Order ``i`` met in full."""
-        self.met[self.app[i]] += 1
+    def close_many(self, rows: np.ndarray) -> None:
+        """Orders at ``rows`` met in full."""
+        if rows.size == 0:
+            return
+        self.met += np.bincount(self.app[rows], minlength=self.met.size)
         keep = np.ones(self.app.size, dtype=bool)
-        keep[i] = False
+        keep[rows] = False
         self._keep(keep)
 
     def _keep(self, keep: np.ndarray) -> None:
