@@ -28,12 +28,25 @@ import pandas as pd
 from facilities.collection_params import CollectionParams
 from simcore.battery import BatteryStore, HandOffReason, HolderKind, MeasurementModel, RetiredBatteries, grade
 from simcore.component import Component
+from simcore.trace import event_kind
 
 
 class CollectionPoint(Component):
     """Receives retired batteries, grades them and holds them (accounted) for the facility model."""
 
     Params = CollectionParams
+    events = {
+        "battery.graded": event_kind("a received battery is graded (estimated state of health)", per_entity=True,
+                                     refs={"battery": "battery"}, battery="battery passport (battery:B000123)",
+                                     soh_est="estimated state of health, 0-1",
+                                     soh_sigma="standard deviation of the estimate, 0-1",
+                                     true_soh="true state of health at hand-off, 0-1"),
+        "collection.received": event_kind(
+            "a batch of batteries arrives; one count field per hand-off reason present",
+            optional=tuple(r.name.lower() for r in HandOffReason), count="batteries in the batch",
+            **{r.name.lower(): f"batteries handed off because of {r.name.lower().replace('_', ' ')}"
+               for r in HandOffReason}),
+    }
 
     def setup(self) -> None:
         p: CollectionParams = self.params
@@ -116,7 +129,7 @@ class CollectionPoint(Component):
         return out
 
     def inspect(self, key: str | None = None) -> dict[str, Any]:
-        return {**super().inspect(None), **self.summary()}
+        return {**super().inspect(key), **self.summary()}
 
     def write_tables(self, folder: Path) -> None:
         df = self.table()
