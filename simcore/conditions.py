@@ -71,8 +71,13 @@ def parse_condition(text: str) -> Condition:
         tree = ast.parse(source, mode="eval")
     except SyntaxError as exc:
         raise ConditionError(_syntax_message(source, exc)) from None
+    except (ValueError, RecursionError, MemoryError):   # NUL bytes, absurd nesting
+        raise ConditionError(f"cannot read condition {source[:40]!r}: expected " + _GRAMMAR) from None
     fields: set[str] = set()
-    test = _Builder(source, fields).boolean(tree.body)
+    try:
+        test = _Builder(source, fields).boolean(tree.body)
+    except RecursionError:
+        raise ConditionError(f"condition {source[:40]!r} is nested too deeply") from None
     return Condition(source, frozenset(fields), test)
 
 

@@ -466,7 +466,7 @@ def lookup(world: World, expr: str, at: str = "now") -> Any:
     if at == "now" and expr in world.recorder:
         done = world.ticks_done
         return float(world.recorder[expr][done - 1]) if done else None
-    if at == "now" and "." in expr and expr.split(".")[0] not in world.components and ":" not in expr:
+    if at == "now" and "." in expr and ":" not in expr.split(".")[0]:
         summary = world.summary()
         if expr in summary.index:
             return summary[expr]
