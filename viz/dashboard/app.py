@@ -123,7 +123,7 @@ def Events(session: DashboardSession, view):
     with solara.Card("Recent events", margin=0):
         solara.InputText("filter: KIND [where CONDITION], e.g. ev.plugin where soc < 0.2", value=text,
                          on_value=set_text, classes=["evc-event-filter"])
-        solara.Checkbox(label="record per-entity kinds (slower)", value=record, on_value=set_record)
+        solara.Switch(label="record per-entity kinds (slower)", value=record, on_value=set_record)
         if view.events_note:
             solara.Text(view.events_note, style={"color": "#666"})
         _pre("\n".join(view.events) or "-", "evc-events", "16em", small=True)
@@ -174,7 +174,7 @@ def Page():
 
     view = session.view()
     solara.Title("evcycle dashboard")
-    with solara.Columns([1, 3]):
+    with solara.Columns([1, 3], style={"padding": "8px"}):
         with solara.Column():
             solara.Markdown(f"**{session.world.scenario.name}**"
                             + (f" · variant {session.choice.variant}" if session.choice.variant else ""))
