@@ -38,6 +38,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "watch": ("watch EXPR | display EXPR",
               "print EXPR at every stop: a series (ev.demand_mw), a KPI (ev.energy_mwh) or ID.FIELD (ev:12.soc)"),
     "unwatch": ("unwatch [N]", "drop watch N (all without N)"),
+    "print": ("print EXPR | p EXPR", "print EXPR once (as watch reads it): e.g. p grid.settled_day.ev_clusters"),
     "events": ("events [KIND] [N] [where CONDITION]", "the last N (10) recorded events, of KIND, meeting CONDITION"),
     "trace": ("trace [KIND]", "record per-entity events of KIND in full from now on (list without KIND)"),
     "kinds": ("kinds [PATTERN]", "event kinds the components declare, with their payload fields"),
@@ -52,7 +53,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "help": ("help [COMMAND]", "this list, or one command"),
     "quit": ("quit | q | exit", "leave"),
 }
-ALIASES = {"c": "continue", "cont": "continue", "display": "watch", "undisplay": "unwatch", "where": "time",
+ALIASES = {"p": "print", "c": "continue", "cont": "continue", "display": "watch", "undisplay": "unwatch", "where": "time",
            "q": "quit", "exit": "quit", "b": "break", "n": "tick", "s": "event", "info": "breaks"}
 HELP = "\n".join(f"  {usage:<44} {text}" for usage, text in COMMANDS.values())
 RUNNING = {"tick", "event", "until", "continue", "rewind"}
@@ -226,6 +227,11 @@ class Stepper:
         self._watch_ids += 1
         self.watches.append(Watch(self._watch_ids, rest))
         self.say(f"watch {self._watch_ids}: {rest} = {_short(value)}")
+
+    def _cmd_print(self, rest: str) -> None:
+        if not rest:
+            raise ValueError("print needs an EXPR: a series, a KPI or ID.FIELD (e.g. ev:12.soc)")
+        self.say(f"{rest} = {pretty(self._lookup(rest))}")
 
     def _cmd_unwatch(self, rest: str) -> None:
         if not rest:

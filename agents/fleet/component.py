@@ -124,9 +124,14 @@ class EVFleet(Component):
             return self.inspect_id("battery", key)
         if key is None:
             m = self.model
+            soc = m.soc()
+            low = np.argsort(soc, kind="stable")[:5]
             return {**super().inspect(None), "day": m.day,
                     "now": {"driving": int((m.loc == DRIVING).sum()), "plugged": int(m.plugged.sum()),
-                            "charging": int((m.power_kw > 0).sum()), "mean_soc": float(m.soc().mean())},
+                            "charging": int((m.power_kw > 0).sum()), "discharging": int((m.power_kw < 0).sum()),
+                            "mean_soc": float(soc.mean()),
+                            "lowest_soc": [{"ev": int(i), "soc": float(soc[i]), "location": self[int(i)].location}
+                                           for i in low]},
                     "totals": dict(vars(m.totals)), **self.summary()}
         try:
             i = int(key)

@@ -430,7 +430,9 @@ class GridAgent(Component):
             act = self._with_clusters(act, None)
         res = self.session.redispatch(act, self.commitment, recourse=self.params.intraday_recourse)
         self.stages["settlement"] = DayStage(act, res, fixed=True)
-        self.settled = {"day": day, "date": self._date(day).date().isoformat(), "stages": dict(self.stages)}
+        realised = np.bincount(self.labels, weights=self.m.energy_kwh, minlength=self.k) * self.scale / 1000.0
+        self.settled = {"day": day, "date": self._date(day).date().isoformat(), "stages": dict(self.stages),
+                        "realised_end_mwh": realised}
         self.state = carry_over(act, res)
         added = self.recourse_today + res.extra["recourse_unit_hours"]
         self.recourse_today = 0
@@ -488,14 +490,32 @@ class GridAgent(Component):
             return self._inspect_unit(key)
         return {**super().inspect(None), "day": self.day, "policy": self.policy,
                 "cluster_sizes": np.bincount(self.labels, minlength=self.k).tolist(), "last_day": self.last,
-                "timing_s": dict(self.timing), **self.summary(), "settled_day": self._settled_view()}
+                "timing_s": dict(self.timing), **self.summary(), "clusters_now": self._clusters_now(),
+                "settled_day": self._settled_view()}
+
+    def _clusters_now(self) -> dict[str, dict[str, Any]]:
+        """Per cluster at the last tick (simulated sample): plugged EVs, how many of them are at their
+        charge target, the hour's set-point and what the EVs drew (kW, + charge / - discharge)."""
+        m = self.m
+        if self.world.ticks_done == 0 or not self.controlled:
+            return {}
+        hour = ((self.world.ticks_done - 1) % self.T) // self.tph
+        full = m.plugged & (m.energy_kwh >= m.target_kwh - 1e-6)
+        out = {}
+        for j in range(self.k):
+            members = self.labels == j
+            out[f"c{j:02d}"] = {"plugged": int((members & m.plugged).sum()), "plugged_full": int((members & full).sum()),
+                                "setpoint_kw": round(float(self.setpoint_kw[j, hour]), 1),
+                                "drawn_kw": round(float(m.power_kw[members].sum()), 1)}
+        return out
 
     def _settled_view(self) -> dict[str, Any] | None:
         if self.settled is None:
             return None
         from agents.grid.day_view import day_view
 
-        return day_view(self.settled["day"], self.settled["date"], self.settled["stages"])
+        return day_view(self.settled["day"], self.settled["date"], self.settled["stages"],
+                        self.settled["realised_end_mwh"])
 
     def _inspect_unit(self, unit: str) -> dict[str, Any]:
         if self.settled is None:

@@ -28,7 +28,8 @@ def _stage_figures(stage: DayStage) -> dict[str, Any]:
             "unserved_mwh": r.unserved_mwh, "commitment": "fixed" if stage.fixed else "optimised (MILP)"}
 
 
-def day_view(day: int, date: str, stages: dict[str, DayStage]) -> dict[str, Any]:
+def day_view(day: int, date: str, stages: dict[str, DayStage],
+             realised_end_mwh: np.ndarray | None = None) -> dict[str, Any]:
     """The day's unit commitment and dispatch (from the settlement) and each stage's figures.
 
     ``commitment``: per thermal unit a 24-character string, hour 1 first, ``1`` = on; ``thermal_mw``
@@ -54,11 +55,33 @@ def day_view(day: int, date: str, stages: dict[str, DayStage]) -> dict[str, Any]
         "demand_mw": _hours(sysdf["demand_mw"].to_numpy()),
         "unserved_mw": _hours(sysdf["unserved_mw"].to_numpy(), 3),
     }
+    clusters = _cluster_view(stages, realised_end_mwh)
+    if clusters:
+        view["ev_clusters"] = clusters
     if "day_ahead" in stages:
         planned = stages["day_ahead"].result.commitment.astype(int)
         added = {u: int((on[u].to_numpy() - planned[u].to_numpy()).clip(min=0).sum()) for u in on.columns}
         view["started_after_day_ahead"] = {u: h for u, h in added.items() if h}
     return view
+
+
+def _cluster_view(stages: dict[str, DayStage], realised_end_mwh: np.ndarray | None) -> dict[str, Any]:
+    """Per EV cluster (MWh for the represented fleet): the day-end floor the plan had to keep, the
+    planned day-end energy, and the energy its EVs really held at the day's end."""
+    planned = stages.get("intraday", stages.get("day_ahead"))
+    if planned is None or not len(planned.problem.ev_clusters):
+        return {}
+    ev = planned.problem.ev_clusters
+    last = ev[ev["period"] == ev["period"].max()].set_index("cluster")
+    plan_end = planned.result.ev_energy_mwh.iloc[-1]
+    out = {}
+    for j, c in enumerate(planned.result.ev_energy_mwh.columns):
+        row = {"floor_end_mwh": round(float(last.loc[c, "energy_min_mwh"]), 2),
+               "planned_end_mwh": round(float(plan_end[c]), 2)}
+        if realised_end_mwh is not None:
+            row["realised_end_mwh"] = round(float(realised_end_mwh[j]), 2)
+        out[str(c)] = row
+    return out
 
 
 def unit_view(unit: str, day: int, date: str, stages: dict[str, DayStage]) -> dict[str, Any]:

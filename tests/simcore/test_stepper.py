@@ -148,3 +148,8 @@ def test_lookup_reads_series_kpis_and_fields():
 
 def test_pretty_keeps_plain_lists_on_one_line():
     assert pretty({"a": [1, 2.5], "b": {"c": "x"}}) == '{\n  "a": [1, 2.5],\n  "b": {\n    "c": "x"\n  }\n}'
+
+
+def test_print_shows_one_value_once():
+    _, out = _run(["tick 8", "p pulse:3", "print pulse.count"])
+    assert 'pulse:3 = {\n  "pulse": 3,' in out and "pulse.count = 2" in out
