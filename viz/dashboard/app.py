@@ -174,8 +174,8 @@ def Page():
 
     view = session.view()
     solara.Title("evcycle dashboard")
-    with solara.Columns([1, 3], style={"padding": "8px"}):
-        with solara.Column():
+    with solara.Columns([1, 3]):
+        with solara.Column(style={"padding-left": "16px"}):
             solara.Markdown(f"**{session.world.scenario.name}**"
                             + (f" · variant {session.choice.variant}" if session.choice.variant else ""))
             solara.Text(f"{view.clock} | {view.ticks_done}/{view.n_ticks} ticks done", classes=["evc-clock"])

@@ -29,8 +29,10 @@ def _empty(ax, text: str) -> None:
     ax.set_yticks([])
 
 
-def load_curve(view: View) -> Figure:
+def load_curve(view: View) -> Figure | None:
     """Base load stacked with EV charging on top (MW) over the window; PV as a line."""
+    if not any(n.startswith("load.") or n in DEMAND_PARTS or n == "ev.demand_mw" for n in view.window):
+        return None
     fig, ax = _figure("Load and EV demand (MW)")
     t = view.window_time
     if t.size == 0:

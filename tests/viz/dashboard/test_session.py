@@ -78,7 +78,7 @@ def test_cohort_scenarios_get_an_soh_histogram_and_battery_flows():
     assert view.soh_counts is not None and view.soh_counts.sum() > 0 and len(view.soh_counts) == len(SOH_BINS) - 1
     assert view.flows["sold"] > 0 and "retired" in view.flows
     assert plots.soh_histogram(view) is not None and plots.battery_flows(view) is not None
-    assert plots.dispatch_stack(view) is None   # no grid in this scenario
+    assert plots.dispatch_stack(view) is None and plots.load_curve(view) is None   # no grid, no load curves
 
 
 def test_every_panel_draws_before_the_first_tick():
