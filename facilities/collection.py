@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 from facilities.collection_params import CollectionParams
 from simcore.battery import BatteryStore, HandOffReason, HolderKind, MeasurementModel, RetiredBatteries, grade
+from simcore.battery.lifecycle import handover_records
 from simcore.component import Component
 from simcore.trace import event_kind
 
@@ -50,29 +51,24 @@ class CollectionPoint(Component):
 
     def setup(self) -> None:
         p: CollectionParams = self.params
-        self.site_id = p.site_id
+        self.store = self.world.batteries
+        self.site_id = self.store.holders.register(HolderKind.FACILITY, self.name)
         self.rng_grading = self.world.rng(f"{self.name}.grading")
         self.mm = MeasurementModel(sigma_pct=p.measurement_sigma_pct, test_time_min_per_module=p.test_min_per_module)
         self.batches: list[RetiredBatteries] = []
         self.est: list[np.ndarray] = []
         self.sigma: list[np.ndarray] = []
         self.test_min: list[np.ndarray] = []
-        self.store: BatteryStore | None = None
 
-    # -- the hand-off interface ----------------------------------------------------------------
-    def receive(self, store: BatteryStore, records: RetiredBatteries) -> None:
-        """Take over the batteries of ``records`` (already moved to FACILITY:site_id in ``store``)."""
-        if len(records) == 0:
+    # -- the battery-sink interface ------------------------------------------------------------
+    def receive(self, ids: np.ndarray, t_h: float, reasons: np.ndarray) -> None:
+        """Take over packs ``ids`` (moved here now) handed off for ``reasons`` (HandOffReason codes)."""
+        ids = np.asarray(ids, dtype=np.int64)
+        if ids.size == 0:
             return
-        if self.store is None:
-            self.store = store
-        elif store is not self.store:
-            raise ValueError(f"collection point {self.name!r} serves one battery store")
-        ids = records.battery_id
-        here = (store.col("holder_kind")[ids] == HolderKind.FACILITY) & (store.col("holder_id")[ids] == self.site_id)
-        if not here.all():
-            raise ValueError(f"batteries handed to {self.name!r} must be moved to FACILITY:{self.site_id} first "
-                             f"(hand_off(..., to_kind=HolderKind.FACILITY, to_id={self.site_id}))")
+        store = self.store
+        records = handover_records(store, ids, t_h, reasons, HolderKind.FACILITY, self.site_id)
+        store.transfer(ids, t_h, HolderKind.FACILITY, self.site_id)
         self.batches.append(records)
         if self.params.grade_on_receipt:
             g = grade(store, ids, self.rng_grading, self.mm)
@@ -94,10 +90,7 @@ class CollectionPoint(Component):
 
     def held_ids(self) -> np.ndarray:
         """Battery ids the store shows at this site now."""
-        if self.store is None:
-            return np.zeros(0, np.int64)
-        s = self.store
-        return np.flatnonzero((s.col("holder_kind") == HolderKind.FACILITY) & (s.col("holder_id") == self.site_id))
+        return self.store.held_by(HolderKind.FACILITY, self.site_id)
 
     def table(self) -> pd.DataFrame:
         """Received batteries: hand-off record plus the grade (``soh_est``, ``soh_sigma``)."""

@@ -10,7 +10,6 @@ from simcore.params import ComponentParams
 class CollectionParams(ComponentParams):
     """A collection point with a grading station."""
 
-    site_id: int = Field(1, ge=1, description="holder id of this site in the battery store (FACILITY:<site_id>)")
     grade_on_receipt: bool = Field(True, description="grade every received battery (EIS-like test + usage history)")
     measurement_sigma_pct: float = Field(2.5, gt=0, le=50,
                                          description="module capacity error at the reference test time (% of nominal)")

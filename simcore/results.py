@@ -192,6 +192,8 @@ def _refuse(option: str, out: Any, allowed: str) -> InputError:
 
 def check_destination(out: Path | str, *, overwrite: bool = False, option: str = "--out") -> _Destination:
     """Check that results may be written at ``out``; nothing is created. See the module docstring."""
+    if not isinstance(out, (str, os.PathLike)):  # argparse gives [] for "--out=--"
+        raise _refuse(option, out, "a folder path")
     text = str(out)
     if not text.strip():
         raise _refuse(option, text, "a folder path (empty given)")
@@ -309,6 +311,8 @@ def new_file(path: Path | str, *, option: str = "--out", replace_inside: Path | 
     ``replace_inside``: a results folder of ours; a file at ``path`` inside it may be replaced (a plot
     drawn again into the results it shows). Parents are created as needed (and removed on failure).
     """
+    if not isinstance(path, (str, os.PathLike)):
+        raise _refuse(option, path, "a file path")
     text = str(path)
     if not text.strip():
         raise _refuse(option, text, "a file path (empty given)")

@@ -70,11 +70,14 @@ def run_scenario(scenario: ResolvedScenario, out: Path | None = None, progress: 
             "series_units": world.recorder.units,
             "events_recorded": len(world.trace.events),
             "events_dropped": world.trace.dropped,
-            "kpis_without_value": sorted(k for k, v in summary.items()
-                                         if isinstance(v, float) and not math.isfinite(v)),
+            # KPIs with no value (NaN: nothing to average, e.g. no pack reached ten years) become null in
+            # summary.json; an infinite KPI would be a bug or an input the checks should have refused
+            "kpis_without_value": sorted(k for k, v in summary.items() if isinstance(v, float) and math.isnan(v)),
+            "kpis_infinite": sorted(k for k, v in summary.items() if isinstance(v, float) and math.isinf(v)),
         }
 
         def component_tables(folder: Path) -> None:
+            world.write_tables(folder)
             for component in world.components.values():
                 component.write_tables(folder)
 

@@ -32,7 +32,7 @@ from simcore.conditions import Condition, ConditionError, parse_condition
 from simcore.recorder import Recorder
 from simcore.rng import RngStreams
 from simcore.scenario.loader import ResolvedScenario, load_scenario, resolve_scenario
-from simcore.trace import Breakpoint, Event, EventKind, Predicate, Trace, kind_matches
+from simcore.trace import Breakpoint, Event, EventKind, Predicate, Trace, event_kind, kind_matches
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,19 @@ TimeLike = float | int | str | pd.Timestamp
 class World(mesa.Model):
     """One simulated world built from a resolved scenario."""
 
+    #: source name of the events the World itself emits (its battery store's moves)
+    STORE_SOURCE = "batteries"
+    #: the event kinds the World itself emits, declared as components declare theirs
+    own_events = {
+        "battery.moved": event_kind("a pack changes holder in the world's battery store", per_entity=True,
+                                    refs={"battery": "battery"}, battery="battery passport (battery:B000123)",
+                                    **{"from": "previous holder (registered name)", "to": "new holder"}),
+        "module.moved": event_kind("a module changes holder in the world's battery store", per_entity=True,
+                                   refs={"module": "module"}, module="module label (module:M0000042)",
+                                   **{"from": "previous holder (registered name, or PACK)",
+                                      "to": "new holder (PACK when regrouped into a pack)"}),
+    }
+
     def __init__(self, scenario: ResolvedScenario) -> None:
         super().__init__(seed=scenario.seed)
         self.scenario = scenario
@@ -78,6 +91,7 @@ class World(mesa.Model):
         self.trace.verbose_kinds.update(scenario.trace.kinds)
         self.trace.on_hit = self._snapshot_hit
         self.recorder = Recorder(self.clock.times)
+        self._batteries = None  # the battery store, made on first use (world.batteries)
         self.components: dict[str, Component] = {}
         for spec in scenario.components:
             from simcore.registry import get_type
@@ -90,7 +104,8 @@ class World(mesa.Model):
             key=lambda c: c.tick_order,  # sorted() is stable: ties keep scenario order
         )
         #: kind -> [(component name, declaration)] for every kind the components declare
-        self.event_kinds: dict[str, list[tuple[str, EventKind]]] = {}
+        self.event_kinds: dict[str, list[tuple[str, EventKind]]] = {
+            kind: [(self.STORE_SOURCE, spec)] for kind, spec in self.own_events.items()}
         for component in self.components.values():
             for kind, spec in component.events.items():
                 self.event_kinds.setdefault(kind, []).append((component.name, spec))
@@ -106,6 +121,37 @@ class World(mesa.Model):
         for component in self.components.values():
             component.setup()
         self._ticker_process = self.env.process(self._ticker())
+        self.battery_violations = [0, 0]  # packs, modules found unaccounted by the daily checks
+        if self._batteries is not None:
+            self.env.process(self._battery_checks())
+
+    @property
+    def batteries(self):
+        """The one battery store of this world (``simcore.battery.BatteryStore``): every component that
+        holds packs or modules keeps them here, under holder ids it registers in ``batteries.holders``."""
+        if self._batteries is None:
+            from simcore.battery.store import BatteryStore
+
+            self._batteries = BatteryStore(strict_holders=True)
+            self._batteries.on_move = self._battery_moved
+        return self._batteries
+
+    @property
+    def has_batteries(self) -> bool:
+        """Whether any component made the battery store (and it holds something)."""
+        return self._batteries is not None and (len(self._batteries) > 0 or self._batteries.n_modules_total > 0)
+
+    def _battery_moved(self, what, ids, t_h, from_kind, from_id, to_kind, to_id) -> None:
+        """``battery.moved`` / ``module.moved`` events, one per item, built only when someone listens."""
+        kind = "battery.moved" if what == "battery" else "module.moved"
+        if not self.wants(kind):
+            return
+        store = self._batteries
+        label = store.passport if what == "battery" else store.module_label
+        names = store.holders
+        for i, fk, fi in zip(ids.tolist(), from_kind.tolist(), from_id.tolist()):
+            self.emit(kind, self.STORE_SOURCE, **{what: label(i), "from": names.name(fk, fi),
+                                            "to": names.name(to_kind, to_id) if to_id >= 0 else "PACK"})
 
     def peer(self, name: str) -> Component:
         """The component named by a ``ComponentRef`` parameter (the loader checked it exists and fits)."""
@@ -187,6 +233,14 @@ class World(mesa.Model):
             self.steps = self.ticks_done
         yield self.env.timeout(clock.horizon_h - self.env.now)
         self._finish()
+
+    def _battery_checks(self):
+        """Every simulated day (after the day's ticks), check what moved in the store that day."""
+        for day in range(1, self.clock.days + 1):
+            yield self.env.timeout(day * 24.0 - self.env.now)
+            bad_packs, bad_modules = self._batteries.check_recent()
+            self.battery_violations[0] += bad_packs
+            self.battery_violations[1] += bad_modules
 
     def _finish(self) -> None:
         if not self.finished:
@@ -307,6 +361,12 @@ class World(mesa.Model):
         prefix, sep, rest = key.partition(":")
         if not sep or not rest:
             raise KeyError(f"nothing answers to {key!r}; try one of: {', '.join(self.inspectable())}")
+        if prefix in ("battery", "module"):   # the World's battery store: a pack's or module's whole journey
+            if not self.has_batteries:
+                raise KeyError("this world holds no batteries")
+            if prefix == "battery":
+                return self.batteries[rest].as_dict()
+            return self.batteries.module(rest).as_dict()
         if prefix in self.components:
             return self.components[prefix].inspect(rest)
         owners = [c for c in self.components.values() if prefix in c.id_prefixes]
@@ -323,7 +383,8 @@ class World(mesa.Model):
 
     def inspectable(self) -> list[str]:
         """What ``inspect`` answers: component names and ``prefix:<id>`` forms."""
-        prefixes = sorted({f"{p}:<id>" for c in self.components.values() for p in c.id_prefixes})
+        prefixes = sorted({f"{p}:<id>" for c in self.components.values() for p in c.id_prefixes}
+                          | ({"battery:<passport>", "module:<id>"} if self.has_batteries else set()))
         return sorted(self.components) + [f"{n}:<key>" for n in sorted(self.components)] + prefixes
 
     def write(self, key: str, out: str | Path, overwrite: bool = False, **manifest: Any) -> str:
@@ -347,7 +408,28 @@ class World(mesa.Model):
         values: dict[str, Any] = {}
         for component in self.components.values():
             values.update(component.summary())
+        if self.has_batteries:
+            values.update(self._battery_summary())
         return pd.Series(dict(sorted(values.items())), dtype=object)
+
+    def _battery_summary(self) -> dict[str, Any]:
+        """Counts of the battery store and its invariants (daily checks of what moved, plus a full check)."""
+        store = self._batteries
+        out: dict[str, Any] = {"battery.count": len(store), "module.count": store.n_modules_total,
+                               "battery.unaccounted": int(store.unaccounted()) + self.battery_violations[0],
+                               "module.unaccounted": int(store.modules_unaccounted()) + self.battery_violations[1]}
+        for kind, count in store.counts_by_holder().items():
+            if count and kind not in ("NONE", "PACK"):
+                out[f"battery.at_{kind.lower()}"] = count
+        return out
+
+    def write_tables(self, folder: Path) -> None:
+        """The battery store's passports, modules and holder logs (Parquet), when the world holds batteries."""
+        if not self.has_batteries:
+            return
+        for name, frame in self._batteries.to_frames().items():
+            if len(frame):
+                frame.to_parquet(Path(folder) / f"batteries_{name}.parquet", index=False)
 
     def timeseries(self) -> pd.DataFrame:
         """Recorded series for the ticks done so far, with a ``time`` column."""

@@ -96,7 +96,8 @@ class FleetBatteries:
 
     def __init__(self, options: BatteryOptions, battery_kwh: np.ndarray, km_per_kwh: np.ndarray,
                  energy_kwh: np.ndarray, km: np.ndarray, *, tick_h: float, ticks_per_day: int,
-                 first_day_of_year: int, rng: np.random.Generator) -> None:
+                 first_day_of_year: int, rng: np.random.Generator, store: BatteryStore | None = None,
+                 holder_base: int = 0) -> None:
         self.o = options
         n = self.n = int(battery_kwh.size)
         self.nominal_kwh = np.asarray(battery_kwh, dtype=np.float64)
@@ -107,14 +108,17 @@ class FleetBatteries:
         self.monthly_c = monthly_ambient_c(options.climate_site)
         lfp = rng.random(n) < options.lfp_share
         chem = np.where(lfp, "LFP", options.chemistry).tolist()
-        self.store = BatteryStore(modules_per_pack=options.modules_per_pack, capacity=max(n, 1))
-        # battery i sits in EV i (the fleet's rows never change), created at the start of the run
-        self.ids = self.store.create(n, chem, self.nominal_kwh, 0.0, HolderKind.VEHICLE, np.arange(n), rng)
+        self.store = store if store is not None else BatteryStore(capacity=max(n, 1))
+        # battery ids[i] sits in EV i (vehicle holder holder_base + i), all made at the start of the run in
+        # one call, so the fleet's packs are one contiguous slice of the (shared) store
+        self.ids = self.store.create(n, chem, self.nominal_kwh, 0.0, HolderKind.VEHICLE, holder_base + np.arange(n), rng,
+                                     modules_per_pack=options.modules_per_pack)
+        self.rows = slice(int(self.ids[0]), int(self.ids[-1]) + 1) if n else slice(0, 0)
         self.prev_energy = np.asarray(energy_kwh, dtype=np.float64).copy()
         if options.initial_age_y > 0:
             self._pre_age(options)
         # history at the start of the run (pre-ageing included), so KPIs cover the simulated days only
-        self._base = {k: self.store.col(k).copy() for k in ("throughput_kwh", "efc", "temp_c_days")}
+        self._base = {k: self.store.col(k)[self.rows].copy() for k in ("throughput_kwh", "efc", "temp_c_days")}
         self.acc = SparseStressorTracker(self.prev_energy / self.nominal_kwh, tick_h)
         self.day_energy0 = np.asarray(energy_kwh, dtype=np.float64).copy()
         self.day_km0 = np.asarray(km, dtype=np.float64).copy()
@@ -139,7 +143,7 @@ class FleetBatteries:
         efc = o.initial_efc_per_day * days
         st = DailyStressors(soc_mean=o.initial_soc_mean_pct / 100.0, temp_c=float(self.monthly_c.mean()) + o.pack_offset_c,
                             dod=o.initial_dod_pct / 100.0, efc=efc, c_chg=0.15, dt_days=days)
-        self.store.age(slice(None), st, throughput_kwh=2.0 * efc * self.nominal_kwh)
+        self.store.age(self.rows, st, throughput_kwh=2.0 * efc * self.nominal_kwh)
 
     def _cell_temp(self, day: int) -> float:
         return float(cell_temperature_c(np.array([self.doy0 + day]), self.monthly_c, self.o.pack_offset_c)[0])
@@ -175,11 +179,11 @@ class FleetBatteries:
         v2g = self.v2g_out_kwh
         if v2g.any():
             self._attribute_v2g(s, v2g)
-        self.store.age(slice(None), s, throughput_kwh=into + out, v2g_throughput_kwh=2.0 * v2g)
+        self.store.age(self.rows, s, throughput_kwh=into + out, v2g_throughput_kwh=2.0 * v2g)
         self.days_aged += 1
         every = self.o.record_soh_every_days
         if every and self.days_aged % every == 0:
-            self.store.record_soh((day + 1) * 24.0)
+            self.store.record_soh((day + 1) * 24.0, self.ids)
         self.day = day + 1
         self.temp_c = self._cell_temp(self.day)
         self.day_energy0 = np.asarray(energy_kwh, dtype=np.float64).copy()
@@ -197,8 +201,8 @@ class FleetBatteries:
         with_v2g = DailyStressors(sub(s.soc_mean), sub(s.temp_c), sub(s.dod), sub(s.efc), sub(s.c_chg), s.dt_days)
         efc_wo = np.maximum(with_v2g.efc - v2g_out_kwh[rows] / self.nominal_kwh[rows], 0.0)
         without = DailyStressors(with_v2g.soc_mean, with_v2g.temp_c, with_v2g.dod, efc_wo, with_v2g.c_chg, s.dt_days)
-        state = self.store.ageing_state(rows)
-        fade = self.store.col("fade_scalar")[rows]
+        state = self.store.ageing_state(self.ids[rows])
+        fade = self.store.col("fade_scalar")[self.ids[rows]]
         self.v2g_extra_loss[rows] += fade * v2g_extra_loss(state, with_v2g, without)
         self.v2g_days[rows] += 1
 
@@ -212,14 +216,13 @@ class FleetBatteries:
         run = {k: st.col(k)[self.ids] - v for k, v in self._base.items()}  # over the simulated days
         days = max(self.days_aged, 1)
         out: dict[str, Any] = {
-            "battery.count": int(self.n),
+            "battery.fleet_packs": int(self.n),
             "battery.mean_soh": float(soh.mean()) if self.n else float("nan"),
             "battery.min_soh": float(soh.min()) if self.n else float("nan"),
             "battery.days_aged": int(self.days_aged),
             "battery.throughput_kwh_per_ev_day": float(run["throughput_kwh"].mean() / days),
             "battery.efc_per_ev_day": float(run["efc"].mean() / days),
             "battery.mean_cell_temp_c": float(run["temp_c_days"].mean() / days) if self.days_aged else float("nan"),
-            "battery.unaccounted": int(st.unaccounted()),
         }
         if self.v2g_days.any() and years > 0:
             part = self.v2g_days > 0

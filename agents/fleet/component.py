@@ -16,6 +16,7 @@ from agents.fleet.model import FleetModel
 from agents.fleet.params import FleetParams
 from agents.fleet.tables import DRIVING, HOME, OTHER, WORK
 from agents.fleet.view import EVView
+from simcore.battery.holders import HolderKind
 from simcore.component import Component
 from simcore.trace import event_kind
 
@@ -28,7 +29,7 @@ class EVFleet(Component):
 
     Params = FleetParams
     tick_order = 20
-    id_prefixes = ("ev", "battery")
+    id_prefixes = ("ev",)
     events = {
         "ev.day": event_kind("a simulated day starts; the fleet's trip plans for it are drawn",
                              day="day index since the scenario start",
@@ -72,10 +73,12 @@ class EVFleet(Component):
         self.batteries: FleetBatteries | None = None
         if p.batteries is not None:
             m = self.model
+            store = self.world.batteries
+            base = store.holders.register(HolderKind.VEHICLE, self.name, size=max(m.n, 1))
             self.batteries = FleetBatteries(
                 p.batteries, m.pop.battery_kwh, m.pop.km_per_kwh, m.energy_kwh, m.km, tick_h=clock.tick_h,
                 ticks_per_day=clock.ticks_per_day, first_day_of_year=clock.day_start(0).day_of_year - 1,
-                rng=self.world.rng(f"{self.name}.batteries"))
+                rng=self.world.rng(f"{self.name}.batteries"), store=store, holder_base=base)
 
     def _emit(self, kind: str, payload: dict[str, Any]) -> None:
         self.world.emit(kind, self.name, **payload)
@@ -108,20 +111,12 @@ class EVFleet(Component):
         return EVView(self.model, int(i) % self.model.n)
 
     def inspect_id(self, prefix: str, key: str) -> dict[str, Any]:
-        """``ev:N`` is EV N of the sample; ``battery:B000123`` a battery passport (with ``batteries`` on)."""
-        if prefix == "battery":
-            if not (key.startswith("B") and key[1:].isdigit()):
-                raise KeyError(f"battery ids are passports such as B000012, got {key!r}")
-            if self.batteries is None:
-                raise KeyError(f"fleet {self.name!r} has no batteries (set its batteries option)")
-            return self.batteries.store[key].as_dict()
+        """``ev:N`` is EV N of the sample (battery passports are the World's: ``battery:B000123``)."""
         if key.startswith("B") and key[1:].isdigit():
             raise KeyError(f"{prefix}:{key} names a battery passport; use battery:{key}")
         return self.inspect(key)
 
     def inspect(self, key: str | None = None) -> dict[str, Any]:
-        if key is not None and key.startswith("B") and key[1:].isdigit():
-            return self.inspect_id("battery", key)
         if key is None:
             m = self.model
             soc = m.soc()

@@ -70,6 +70,7 @@ class GridParams(ComponentParams):
     def check(self, ctx: CheckContext) -> None:
         """Hourly periods inside the system's year, a fleet policy the agent can serve, the tables load."""
         from agents.grid.system import load_system
+        from simcore.tables import check_files_once
 
         if 60 % ctx.tick_minutes:
             ctx.fail_at("clock.tick_minutes", ctx.tick_minutes, "a tick dividing an hour (hourly dispatch periods)")
@@ -83,4 +84,4 @@ class GridParams(ComponentParams):
                         "uncontrolled, smart or v2g with a grid agent")
         if not Path(self.system_dir).is_dir():
             ctx.fail("system_dir", self.system_dir, "a folder holding the Kyushu 2030 system tables")
-        load_system(self.system_dir)
+        check_files_once([Path(self.system_dir)], lambda: load_system(self.system_dir))

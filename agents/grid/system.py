@@ -99,7 +99,7 @@ def read_table(path: Path | str, spec: dict[str, Col], key: str | None = "name",
         raise InputError(str(path), "file", "missing", "a CSV table with columns " + ", ".join(spec))
     try:
         df = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError, OSError) as exc:
         raise InputError(str(path), "file", str(exc).strip()[:60], "a CSV table with a header row") from None
     for c in spec:
         if c not in df.columns:

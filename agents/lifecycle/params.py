@@ -51,7 +51,9 @@ class CohortParams(ComponentParams):
     replace_packs: bool = Field(True, description="replace packs below the SOH threshold of vehicle_life_file")
     export_vehicles: bool = Field(True, description="export used EVs at the hazard of vehicle_life_file")
     collection: str | None = ComponentRef("collection", provides="battery_sink",
-                                          description="where retired and replaced packs go (null: nowhere)")
+                                          description="where retired and replaced packs go (null: the cohort's yard)")
+    pack_supplier: str | None = ComponentRef(None, provides="pack_supplier",
+                                             description="who may supply used packs for replacements (null: new packs only)")
 
     @model_validator(mode="after")
     def _check(self) -> CohortParams:

@@ -29,7 +29,8 @@ _LAZY = {
     "daily_stressors": "profile", "load_profile": "profile", "simulate_profile": "profile",
     "MeasurementModel": "soh", "SohEstimate": "soh", "UsageModelError": "soh", "estimate_soh": "soh",
     "grade": "soh",
-    "BatteryStore": "store", "BatteryView": "store", "HolderKind": "store", "ManufacturingSpread": "store",
+    "BatteryStore": "store", "ManufacturingSpread": "store", "BatteryView": "view", "ModuleView": "view",
+    "HolderKind": "holders", "HolderRegistry": "holders", "PassportStatus": "holders",
 }
 __all__ = sorted(_LAZY)
 

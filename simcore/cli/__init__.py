@@ -65,6 +65,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if getattr(args, "handler", None) is None:
             parser.print_help()
             return 2
+        if isinstance(getattr(args, "out", None), list):  # argparse reads "--out=--" as no value at all
+            raise InputError("--out", "--out", "--", "a path (a lone -- marks the end of options)")
         return int(args.handler(args) or 0)
     except InputError as exc:
         print(f"error: {exc.message}", file=sys.stderr)

@@ -53,8 +53,9 @@ def _duplicate_key(node: yaml.Node, path: list[str]) -> tuple[str, str, yaml.Mar
 
 def load_yaml_text(text: str, file: str | Path) -> Any:
     """Parse one YAML document strictly; an :class:`InputError` names what is wrong and where."""
-    loader = _StrictLoader(text)
+    loader = None
     try:
+        loader = _StrictLoader(text)  # the reader rejects control characters already here
         node = loader.get_single_node()
         if node is None:
             return None
@@ -71,7 +72,8 @@ def load_yaml_text(text: str, file: str | Path) -> Any:
     except RecursionError:
         raise InputError(file, "(file)", "nesting too deep", "valid YAML of reasonable depth") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def read_yaml_file(path: Path, what: str = "scenario YAML file") -> Any:

@@ -26,7 +26,8 @@ def _emitted(file: str, variant: str | None, overrides: dict) -> tuple[World, li
 def _check(world: World, seen: list[Event]) -> None:
     assert seen and not world.undeclared_kinds
     for event in seen:
-        declared = type(world.components[event.source]).events
+        source = world.components.get(event.source)
+        declared = type(source).events if source is not None else world.own_events
         assert event.kind in declared, f"{event.source} emits undeclared {event.kind}"
         spec = declared[event.kind]
         keys = set(event.payload)

@@ -93,8 +93,11 @@ def test_show_gives_the_state_at_the_event_and_after_the_tick():
 
 def test_ids_with_a_wrong_prefix_are_rejected():
     _, out = _run(["show battery:71", "show residential:unit", "show ev:B000001", "show fleet"], _quickstart())
-    assert "error: battery ids are passports" in out and "error: 'residential' (load_curve) holds no entities" in out
+    assert "error: this world holds no batteries" in out and "error: 'residential' (load_curve) holds no entities" in out
     assert "use battery:B000001" in out and out.count("error:") == 3
+    cohort = World.from_scenario(scenarios.path("fleet_ageing.yaml"), overrides={"cohort.size": 50})
+    _, out = _run(["until 2016-01-01", "show battery:71", "show ev:B000001", "show battery:B000001", "show ev:3"], cohort)
+    assert "error: not a battery passport: '71'" in out and "use battery:B000001" in out and out.count("error:") == 2
 
 
 def test_events_filter_by_kind_count_and_condition():

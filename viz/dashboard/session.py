@@ -224,7 +224,8 @@ class DashboardSession:
 def battery_stores(world: World) -> list[Any]:
     """The battery stores a world holds (the World's own, or its components'), each once."""
     found: list[Any] = []
-    candidates = [getattr(world, "batteries", None)]
+    # world.batteries makes the store on first use: read it only when the world has one
+    candidates = [world.batteries if getattr(world, "has_batteries", False) else None]
     for component in world.components.values():
         candidates.append(getattr(component, "store", None))
         fleet_batteries = getattr(component, "batteries", None)

@@ -283,6 +283,19 @@ def test_pv_above_capacity_in_hourly_table_is_rejected(data_copy):
 
 # ---------------------------------------------------------------------- solved day
 @pytest.mark.slow
+def test_1_august_holds_its_reserve_when_shortfall_is_priced_high(ks):
+    """docs/dispatch.md: the shipped day is short of reserve by choice (priced), not by infeasibility."""
+    from agents.grid.dispatch.solve import solve
+
+    problem = S.day_problem(ks, "2030-08-01", "day_ahead")
+    priced = solve(problem, gap=1e-3)
+    assert 0 < priced.reserve_shortfall_mwh < 20
+    problem.reserve_shortfall_penalty_per_mwh = 1e7
+    strict = solve(problem, gap=1e-3)
+    assert strict.reserve_shortfall_mwh == 0 and strict.unserved_mwh == 0
+
+
+@pytest.mark.slow
 def test_1_august_day_ahead_dispatch_is_plausible(ks):
     from agents.grid.dispatch.solve import DispatchSession
 

@@ -47,7 +47,8 @@ def test_the_view_is_aggregates_whose_size_does_not_grow_with_the_fleet():
 def test_inspect_answers_ids_and_explains_wrong_ones():
     s = _session()
     assert '"id": 3' in s.inspect("ev:3")
-    assert s.inspect("battery:71").startswith("error: battery ids are passports")
+    assert s.inspect("battery:71") == "error: this world holds no batteries"
+    assert s.inspect("ev:B000001").startswith("error: ev:B000001 names a battery passport")
 
 
 def test_events_filter_with_a_condition_and_a_bad_filter_is_explained():
