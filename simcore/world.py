@@ -92,6 +92,7 @@ class World(mesa.Model):
         self.trace.on_hit = self._snapshot_hit
         self.recorder = Recorder(self.clock.times)
         self._batteries = None  # the battery store, made on first use (world.batteries)
+        self._services: dict[str, Any] = {}  # shared objects components use together (world.service)
         self.components: dict[str, Component] = {}
         for spec in scenario.components:
             from simcore.registry import get_type
@@ -152,6 +153,14 @@ class World(mesa.Model):
         for i, fk, fi in zip(ids.tolist(), from_kind.tolist(), from_id.tolist()):
             self.emit(kind, self.STORE_SOURCE, **{what: label(i), "from": names.name(fk, fi),
                                             "to": names.name(to_kind, to_id) if to_id >= 0 else "PACK"})
+
+    def service(self, name: str, factory: Callable[[World], Any]) -> Any:
+        """A shared object several components use (a ledger, a market), made by ``factory(world)`` on
+        first request. A service with ``summary()`` adds its KPIs to the world's; with
+        ``write_tables(folder)`` it writes to the results folder."""
+        if name not in self._services:
+            self._services[name] = factory(self)
+        return self._services[name]
 
     def peer(self, name: str) -> Component:
         """The component named by a ``ComponentRef`` parameter (the loader checked it exists and fits)."""
@@ -408,6 +417,9 @@ class World(mesa.Model):
         values: dict[str, Any] = {}
         for component in self.components.values():
             values.update(component.summary())
+        for service in self._services.values():
+            if hasattr(service, "summary"):
+                values.update(service.summary())
         if self.has_batteries:
             values.update(self._battery_summary())
         return pd.Series(dict(sorted(values.items())), dtype=object)
@@ -424,7 +436,10 @@ class World(mesa.Model):
         return out
 
     def write_tables(self, folder: Path) -> None:
-        """The battery store's passports, modules and holder logs (Parquet), when the world holds batteries."""
+        """The battery store's passports, modules and holder logs (Parquet) and the services' tables."""
+        for service in self._services.values():
+            if hasattr(service, "write_tables"):
+                service.write_tables(folder)
         if not self.has_batteries:
             return
         for name, frame in self._batteries.to_frames().items():

@@ -72,7 +72,8 @@ class EVCohort(Component):
             rng_life=w.rng(f"{self.name}.life"), rng_batteries=w.rng(f"{self.name}.batteries"))
         self.model.sink = self._emit
         if p.pack_supplier is not None:
-            self.model.supply = w.peer(p.pack_supplier).supply_packs
+            supplier = w.peer(p.pack_supplier)
+            self.model.supply = lambda nominal_kwh, t_h: supplier.supply_packs(nominal_kwh, t_h, user=self)
         self.years = np.array([clock.day_start(d).year for d in range(clock.days + 1)])
         self.s_on_road = w.recorder.add("cohort.on_road", "vehicles")
         self.s_soh = w.recorder.add("cohort.mean_soh", "1")
@@ -82,6 +83,10 @@ class EVCohort(Component):
 
     def _emit(self, kind: str, payload: dict[str, Any]) -> None:
         self.world.emit(kind, self.name, **payload)
+
+    def return_under_warranty(self, ids: np.ndarray, t_h: float) -> np.ndarray:
+        """The pack supplier takes back packs it sold below grade (see CohortModel.return_under_warranty)."""
+        return self.model.return_under_warranty(ids, t_h, int(self.years[min(int(t_h // 24), self.years.size - 1)]))
 
     def _release(self, ids: np.ndarray, t_h: float, reason: HandOffReason) -> None:
         """Packs leaving the cars: abroad with exported vehicles, else to the battery sink (or the yard)."""
