@@ -42,6 +42,13 @@ def test_emitted_events_are_declared_with_their_fields(case):
 
 
 @pytest.mark.slow
+def test_ecocycle_events_are_declared_with_their_fields():
+    world, seen = _emitted("ecocycle_japan.yaml", None, {"cohort.size": 300})
+    assert {"fourr.routed", "battery.moved", "module.moved"} <= {e.kind for e in seen}
+    _check(world, seen)
+
+
+@pytest.mark.slow
 def test_grid_events_are_declared_with_their_fields():
     world, seen = _emitted("kyushu_2030_vgi.yaml", "v2g", {"fleet.sample": 200, "clock.start": "2030-08-01",
                                                           "clock.days": 2, "grid.day_ahead_hour": 10})
