@@ -135,4 +135,4 @@ class CollectionPoint(Component):
         return out
 
     def inspect(self, key: str | None = None) -> dict[str, Any]:
-        return {**super().inspect(None), **self.summary()}
+        return {**super().inspect(key), **self.summary()}

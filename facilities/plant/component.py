@@ -44,6 +44,7 @@ from simcore.battery.holders import HolderKind, PassportStatus
 from simcore.battery.lifecycle import HandOffReason
 from simcore.battery.soh import MeasurementModel
 from simcore.component import Component
+from simcore.trace import event_kind
 
 #: the hour of the day at which the plant works through its queues (after the trucks at noon)
 WORK_HOUR = 18.0
@@ -66,6 +67,14 @@ class FourRPlant(Component):
 
     Params = PlantParams
     tick_order = 30
+    events = {
+        "fourr.routed": event_kind("a pack leaves inspection and grading on a route", per_entity=True,
+                                   refs={"battery": "battery"}, battery="battery passport (battery:B000123)",
+                                   route="the route it takes (reuse, refabrication, recycling, rejected...)",
+                                   soh_est="estimated state of health, 0-1 (none when rejected before grading)",
+                                   soh_sigma="standard deviation of the estimate, 0-1 (none when not graded)",
+                                   true_soh="true state of health, 0-1"),
+    }
 
     # == set-up =====================================================================================
     def setup(self) -> None:

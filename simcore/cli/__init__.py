@@ -16,7 +16,7 @@ import sys
 from collections.abc import Sequence
 
 #: the kernel's own command modules, always present
-KERNEL_COMMANDS = ("simcore.cli.run", "simcore.cli.sweep", "simcore.cli.report")
+KERNEL_COMMANDS = ("simcore.cli.run", "simcore.cli.step", "simcore.cli.sweep", "simcore.cli.report")
 COMMAND_GROUP = "evcycle.commands"
 
 
