@@ -10,8 +10,8 @@ Series carry units from the recorder (``recorder.add(name, unit)``). KPIs are pl
 
 The convention (tokens split on ``_``): ``X_per_Y`` is ``unit(X)/Y`` (``energy_mwh_per_day`` ->
 ``MWh/day``, ``km_per_ev_day`` -> ``km/ev/day``); otherwise the last token naming a unit wins
-(``peak_mw`` -> ``MW``, ``co2_t`` -> ``t``, ``energy_share_home`` -> ``1``). New units are added to
-:data:`UNIT_WORDS`.
+(``peak_mw`` -> ``MW``, ``co2_t`` -> ``t``, ``energy_share_home`` -> ``1``), never the first token (``y``
+alone is a name, not years). New units are added to :data:`UNIT_WORDS`.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def unit_from_name(name: str, value: Any = None) -> str:
         left, right = tokens[:cut], tokens[cut + 1:]
         numerator = next((UNIT_WORDS[t] for t in reversed(left) if t in UNIT_WORDS), left[-1] if left else "1")
         return numerator + "".join(f"/{t}" for t in right if t)
-    for token in reversed(tokens):
+    for token in reversed(tokens[1:]):  # a unit word follows what it measures: "y" alone is a name
         if token in UNIT_WORDS:
             return UNIT_WORDS[token]
     if isinstance(value, int) and not isinstance(value, bool):

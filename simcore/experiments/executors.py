@@ -55,13 +55,14 @@ class SerialExecutor:
 class LocalPoolExecutor:
     """A pool of ``workers`` warm processes forked from a preloaded forkserver."""
 
-    def __init__(self, workers: int, preload: Sequence[str] = ()) -> None:
+    def __init__(self, workers: int, preload: Sequence[str] = (), start_method: str = "forkserver") -> None:
         import multiprocessing as mp
 
         self.name = f"local ({workers} processes)"
-        ctx = mp.get_context("forkserver")
+        ctx = mp.get_context(start_method)
         modules = tuple(dict.fromkeys([*WORKER_MODULES, *preload]))
-        ctx.set_forkserver_preload(list(modules))
+        if start_method == "forkserver":
+            ctx.set_forkserver_preload(list(modules))
         self.cancel = ctx.Event()
         self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=init_worker,
                                         initargs=(modules, self.cancel))
@@ -153,10 +154,15 @@ class DaskExecutor:
             self.cluster.close()
 
 
-def make_executor(kind: str, workers: int, scheduler: str | None, preload: Sequence[str]) -> Any:
-    """``serial`` / ``local`` (``workers`` processes) / ``dask`` (``scheduler`` or a local cluster)."""
+def make_executor(kind: str, workers: int, scheduler: str | None, preload: Sequence[str],
+                  start_method: str = "forkserver") -> Any:
+    """``local`` (``workers`` processes; 1: this process) or ``dask`` (``scheduler`` or a local cluster).
+
+    ``start_method`` of local workers: forkserver (default); spawn and fork exist for comparisons
+    (``bench/sweep.py``).
+    """
     if kind == "dask":
         return DaskExecutor(workers, scheduler)
-    if kind == "serial" or workers <= 1:
+    if workers <= 1:
         return SerialExecutor()
-    return LocalPoolExecutor(workers, preload)
+    return LocalPoolExecutor(workers, preload, start_method)

@@ -220,8 +220,13 @@ def _series_units(out: Path, folders: Sequence[str], outcomes: dict[int, Outcome
 
 def run_sweep(plan: SweepPlan, out: Path | str, *, executor: str = "local", workers: int = 2,
               scheduler: str | None = None, resume: bool = False, overwrite: bool = False,
-              import_modules: Sequence[str] = (), quiet: bool = False, stream: TextIO | None = None) -> SweepResult:
-    """Run the plan into ``out``; write the table; return what was written (see the module docstring)."""
+              import_modules: Sequence[str] = (), quiet: bool = False, stream: TextIO | None = None,
+              start_method: str = "forkserver") -> SweepResult:
+    """Run the plan into ``out``; write the table; return what was written (see the module docstring).
+
+    ``executor``: ``local`` (``workers`` processes; 1 runs in this process) or ``dask`` (``scheduler``,
+    or a local cluster of ``workers``).
+    """
     from simcore.experiments.executors import make_executor
 
     out = Path(out)
@@ -256,8 +261,8 @@ def run_sweep(plan: SweepPlan, out: Path | str, *, executor: str = "local", work
     runner = None
     try:
         if jobs:
-            runner = make_executor("local" if executor != "dask" else "dask", workers_used, scheduler,
-                                   [*plan.component_modules, *import_modules])
+            runner = make_executor(executor, workers_used, scheduler, [*plan.component_modules, *import_modules],
+                                   start_method)
             progress.start(runner.name)
             for outcome in runner.outcomes(jobs):
                 outcomes[outcome.index] = _land(outcome, out, jobs)
