@@ -28,7 +28,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
 def add_subcommand(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("analyze", help="sensitivity of a KPI over a sweep's design: Sobol S1/ST (sobol), "
-                                       "Morris mu*/sigma (morris), delta (lhs), with confidence intervals")
+                                       "Morris mu*/sigma (morris), RBD-FAST S1 (lhs), with confidence intervals")
     p.add_argument("sweep", type=Path, help="sweep folder written by evcycle sweep --design sobol|morris|lhs")
     p.add_argument("--kpi", required=True, help="KPI column of the sweep's kpis.csv, e.g. ev.peak_mw")
     p.add_argument("--conf-level", type=float, default=0.95, help="confidence level of the intervals (default 0.95)")

@@ -2,7 +2,8 @@
 
 * ``sobol`` designs: first-order (S1) and total (ST) Sobol indices (Saltelli/Jansen estimators);
 * ``morris`` designs: elementary-effect screening, mu* (mean absolute effect), mu and sigma;
-* ``lhs`` designs: the moment-independent delta index and S1 estimated from the same points.
+* ``lhs`` designs: first-order indices (S1) by RBD-FAST from the same points (no total indices: use
+  a sobol design for those).
 
 Each with a bootstrap confidence interval (``conf_level``, default 95 %). Where every design point
 ran with several seeds, the KPI is averaged over the seeds first (the indices then describe the
@@ -27,7 +28,7 @@ from simcore.experiments.spec import BASE
 COLUMNS = {
     "sobol": ("S1", "S1_conf", "ST", "ST_conf"),
     "morris": ("mu_star", "mu_star_conf", "mu", "sigma"),
-    "lhs": ("delta", "delta_conf", "S1", "S1_conf"),
+    "lhs": ("S1", "S1_conf"),
 }
 
 
@@ -115,10 +116,10 @@ def _analyze(kind: str, problem: dict[str, Any], x: np.ndarray, y: np.ndarray, c
 
         return morris.analyze(problem, x, y, conf_level=conf_level, num_resamples=num_resamples,
                               num_levels=MORRIS_LEVELS, seed=seed, print_to_console=False)
-    from SALib.analyze import delta
+    from SALib.analyze import rbd_fast
 
-    return delta.analyze(problem, x, y, num_resamples=num_resamples, conf_level=conf_level, seed=seed,
-                         print_to_console=False)
+    return rbd_fast.analyze(problem, x, y, num_resamples=num_resamples, conf_level=conf_level, seed=seed,
+                            print_to_console=False)
 
 
 def _kpi_columns(table: pd.DataFrame) -> list[str]:
@@ -154,19 +155,20 @@ def format_analysis(analysis: Analysis) -> str:
                  f"half-width",
         "morris": f"Morris screening of {analysis.kpi}{unit}: mu* (mean |elementary effect|) +/- its {pct} "
                   f"confidence half-width, mu and sigma (in the KPI's unit per unit of the parameter's range)",
-        "lhs": f"Delta (moment-independent) and first-order indices of {analysis.kpi}{unit}, +/- {pct} half-widths",
+        "lhs": f"First-order indices S1 (RBD-FAST) of {analysis.kpi}{unit}, +/- the {pct} confidence half-width",
     }[analysis.design]
     lines = [head, f"from {analysis.runs} runs (design {analysis.design}, N={analysis.n}, "
                    f"{analysis.seeds_per_point} seed(s) per point, averaged)"]
-    a, a_conf, b, b_conf = COLUMNS[analysis.design]
+    a, a_conf, *rest = COLUMNS[analysis.design]
     shown = pd.DataFrame({"param": t["param"]})
     if "group" in t:
         shown.insert(0, "group", t["group"])
     shown[a] = [f"{v:.3f} +/- {c:.3f}" for v, c in zip(t[a], t[a_conf], strict=True)]
     if analysis.design == "morris":
-        shown[b] = [f"{v:.4g}" for v in t[b]]
-        shown[b_conf] = [f"{v:.4g}" for v in t[b_conf]]
-    else:
+        for col in rest:
+            shown[col] = [f"{v:.4g}" for v in t[col]]
+    elif rest:
+        b, b_conf = rest
         shown[b] = [f"{v:.3f} +/- {c:.3f}" for v, c in zip(t[b], t[b_conf], strict=True)]
     lines.append(shown.to_string(index=False))
     return "\n".join(lines)
