@@ -157,3 +157,14 @@ def test_bad_sweep_options_are_one_line_errors(tmp_path, capsys, args, message):
 
 def test_base_token_means_no_variant(tmp_path):
     assert parse_grid(["variant=base,high"]) == {"variant": [BASE, "high"]}
+
+
+def test_what_a_run_prints_below_python_goes_to_its_log_not_the_terminal(tmp_path, capfd):
+    scen = _scenario(tmp_path, trouble={"type": "test_trouble", "mode": "chatter"})
+    assert main(["sweep", str(scen), "--grid", "pulse.level_mw=1,2", "--workers", "1", "--quiet",
+                 "--out", str(tmp_path / "s")]) == 0
+    out, err = capfd.readouterr()
+    assert "SomeSolver" not in out + err and "warning from C" not in out + err
+    log = (tmp_path / "s" / "r000-s7" / "output.log").read_text()
+    assert "Running SomeSolver" in log and "a warning from C" in log
+    assert "output.log" in json.loads((tmp_path / "s" / "r000-s7" / "manifest.json").read_text())["files"]

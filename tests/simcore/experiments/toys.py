@@ -3,6 +3,7 @@ one that takes a while per tick."""
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Any, Literal
 
@@ -12,13 +13,16 @@ from simcore import Component, ComponentParams, register
 
 
 class TroubleParams(ComponentParams):
-    mode: Literal["none", "fail", "interrupt"] = Field("none", description="what happens at the first tick")
+    mode: Literal["none", "fail", "interrupt", "chatter"] = Field(
+        "none", description="what happens at the first tick (chatter: write to file descriptors 1 and 2, as C "
+                            "libraries do)")
     sleep_s: float = Field(0.0, ge=0, description="wall seconds to sleep per tick (s)")
 
 
 @register("test_trouble")
 class Trouble(Component):
-    """Raises RuntimeError ('fail') or KeyboardInterrupt ('interrupt', as Ctrl-C would) at its first tick."""
+    """Raises RuntimeError ('fail') or KeyboardInterrupt ('interrupt', as Ctrl-C would) at its first tick,
+    or writes to stdout and stderr below Python ('chatter')."""
 
     Params = TroubleParams
 
@@ -30,6 +34,9 @@ class Trouble(Component):
             raise RuntimeError("this run was set up to fail")
         if self.params.mode == "interrupt":
             raise KeyboardInterrupt
+        if self.params.mode == "chatter" and tick == 0:
+            os.write(1, b"Running SomeSolver 1.0: Copyright (c)\n")
+            os.write(2, b"a warning from C\n")
         if self.params.sleep_s:
             time.sleep(self.params.sleep_s)
         self.ticks += 1
