@@ -21,7 +21,7 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any
 
-from simcore.experiments.worker import STATUS_INTERRUPTED, Job, Outcome, execute, init_worker
+from simcore.experiments.worker import STATUS_FAILED, STATUS_INTERRUPTED, Job, Outcome, execute, init_worker
 
 #: modules every local worker needs; the scenario's component modules are added per sweep
 WORKER_MODULES = ("simcore.experiments.worker", "simcore.runner", "simcore.world", "simcore.scenario.loader")
@@ -70,11 +70,12 @@ class LocalPoolExecutor:
 
     def outcomes(self, jobs: Sequence[Job]) -> Iterator[Outcome]:
         self.futures = [self.pool.submit(execute, job) for job in jobs]
+        job_of = {future: job for future, job in zip(self.futures, jobs, strict=True)}
         pending = set(self.futures)
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for future in sorted(done, key=self.futures.index):
-                yield future.result()
+            for future in sorted(done, key=lambda f: job_of[f].spec.index):
+                yield _result(future, job_of[future])
 
     def stop(self) -> list[Outcome]:
         """Cancel queued runs, interrupt running ones (SIGINT to each worker) and collect what they say."""
@@ -139,8 +140,9 @@ class DaskExecutor:
 
         self.futures = [self.client.submit(execute, job, pure=False, key=f"evcycle-run-{job.spec.index}-{os.getpid()}")
                         for job in jobs]
+        job_of = {future.key: job for future, job in zip(self.futures, jobs, strict=True)}
         for future in as_completed(self.futures):
-            yield future.result()
+            yield _result(future, job_of[future.key])
 
     def stop(self) -> list[Outcome]:
         """Cancel every run not yet returned (results arrive here, so nothing more is written)."""
@@ -152,6 +154,15 @@ class DaskExecutor:
         self.client.close()
         if self.cluster is not None:
             self.cluster.close()
+
+
+def _result(future: Any, job: Job) -> Outcome:
+    """The outcome a worker returned, or a failed one if the worker itself died (killed, out of memory)."""
+    try:
+        return future.result()
+    except Exception as exc:  # noqa: BLE001 (BrokenProcessPool, KilledWorker...: that run failed)
+        return Outcome(job.spec.index, job.folder, STATUS_FAILED,
+                       error=f"the worker running it died: {type(exc).__name__}: {exc}")
 
 
 def make_executor(kind: str, workers: int, scheduler: str | None, preload: Sequence[str],

@@ -253,6 +253,7 @@ def run_sweep(plan: SweepPlan, out: Path | str, *, executor: str = "local", work
                         ship=ship, capture=not ship, sweep_manifest=sweep_note,
                         import_modules=tuple(import_modules)))
     _write_sweep_files(out, plan, None, None)
+    by_index = {job.spec.index: job for job in jobs}
 
     workers_used = min(workers, len(jobs)) if executor != "dask" else workers
     progress = ProgressLine(len(plan.runs), len(earlier), workers_used, stream=stream, quiet=quiet)
@@ -265,14 +266,14 @@ def run_sweep(plan: SweepPlan, out: Path | str, *, executor: str = "local", work
                                    start_method)
             progress.start(runner.name)
             for outcome in runner.outcomes(jobs):
-                outcomes[outcome.index] = _land(outcome, out, jobs)
+                outcomes[outcome.index] = _land(outcome, by_index)
                 progress.update(outcomes[outcome.index], plan.folders[outcome.index])
     except KeyboardInterrupt:
         interrupted = True
         if runner is not None:
             for outcome in runner.stop():
                 if outcome.index not in outcomes or outcomes[outcome.index].status != STATUS_OK:
-                    outcomes[outcome.index] = _land(outcome, out, jobs)
+                    outcomes[outcome.index] = _land(outcome, by_index)
     finally:
         progress.finish()
         if runner is not None:
@@ -299,13 +300,13 @@ def run_sweep(plan: SweepPlan, out: Path | str, *, executor: str = "local", work
     return SweepResult(out, table, written, earlier, failed, not_written, interrupted)
 
 
-def _land(outcome: Outcome, out: Path, jobs: Sequence[Job]) -> Outcome:
+def _land(outcome: Outcome, jobs: dict[int, Job]) -> Outcome:
     """Write a shipped run folder (Dask workers send its files back) through ``results_folder``."""
     if outcome.files is None:
         return outcome
     from simcore.results import results_folder
 
-    job = next(j for j in jobs if j.spec.index == outcome.index)
+    job = jobs[outcome.index]
     files, outcome.files = outcome.files, None
     if outcome.status not in (STATUS_OK, STATUS_FAILED):
         return outcome

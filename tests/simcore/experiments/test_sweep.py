@@ -168,3 +168,14 @@ def test_what_a_run_prints_below_python_goes_to_its_log_not_the_terminal(tmp_pat
     log = (tmp_path / "s" / "r000-s7" / "output.log").read_text()
     assert "Running SomeSolver" in log and "a warning from C" in log
     assert "output.log" in json.loads((tmp_path / "s" / "r000-s7" / "manifest.json").read_text())["files"]
+
+
+def test_a_worker_process_that_dies_fails_its_runs_not_the_sweep(tmp_path, capsys):
+    scen = _scenario(tmp_path, trouble={"type": "test_trouble"})
+    code = main(["sweep", str(scen), "--grid", "trouble.mode=none,die", "--workers", "2", "--quiet",
+                 "--out", str(tmp_path / "s")])
+    assert code == 1
+    table = pd.read_csv(tmp_path / "s" / "kpis.csv", keep_default_na=False)
+    died = table[table["status"] == "failed"]
+    assert "r001-s7" in set(died["run"]) and died["error"].str.contains("worker running it died").all()
+    assert set(table["status"]) <= {"ok", "failed"}

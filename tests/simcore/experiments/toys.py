@@ -13,9 +13,9 @@ from simcore import Component, ComponentParams, register
 
 
 class TroubleParams(ComponentParams):
-    mode: Literal["none", "fail", "interrupt", "chatter"] = Field(
+    mode: Literal["none", "fail", "interrupt", "chatter", "die"] = Field(
         "none", description="what happens at the first tick (chatter: write to file descriptors 1 and 2, as C "
-                            "libraries do)")
+                            "libraries do; die: end the process at once, as the OOM killer would)")
     sleep_s: float = Field(0.0, ge=0, description="wall seconds to sleep per tick (s)")
 
 
@@ -34,6 +34,8 @@ class Trouble(Component):
             raise RuntimeError("this run was set up to fail")
         if self.params.mode == "interrupt":
             raise KeyboardInterrupt
+        if self.params.mode == "die":
+            os._exit(9)
         if self.params.mode == "chatter" and tick == 0:
             os.write(1, b"Running SomeSolver 1.0: Copyright (c)\n")
             os.write(2, b"a warning from C\n")
