@@ -29,7 +29,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
                           seed=args.design_seed)
     plan = plan_sweep(args.scenario, design, parse_set(args.overrides), args.seeds or [None])
     out = args.out if args.out is not None else Path("runs/sweep")
-    workers = auto_workers(len(plan.runs)) if args.workers == "auto" else args.workers
+    workers = None if args.workers == "auto" else args.workers
     result = run_sweep(plan, out, executor=args.executor, workers=workers, scheduler=args.scheduler,
                        resume=args.resume, overwrite=args.overwrite, quiet=args.quiet)
     if not args.quiet:
@@ -39,14 +39,6 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     if result.interrupted:
         return 130
     return 1 if result.failed else 0
-
-
-def auto_workers(runs: int) -> int:
-    """As many processes as cores and runs allow (1: run in this process, no pool to start)."""
-    import os
-
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(1, min(cores, runs))
 
 
 def shown_table(table, show: str | None) -> str:
@@ -95,7 +87,8 @@ def add_subcommand(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--design-seed", type=int, default=0, help="seed of the design's sampler (default 0)")
     p.add_argument("--seeds", type=int, nargs="+", help="scenario seeds to run every design point with")
     p.add_argument("--workers", type=workers_arg, default="auto",
-                   help="parallel processes, or auto (default: one per core, at most one per run; 1 = serial)")
+                   help="parallel processes, or auto (default: one per core; the first run, done in this process, "
+                        "decides whether starting them pays; 1 = serial)")
     p.add_argument("--executor", choices=("local", "dask"), default="local",
                    help="local processes (default) or a Dask cluster (pip install 'evcycle[dask]')")
     p.add_argument("--scheduler", metavar="ADDRESS",

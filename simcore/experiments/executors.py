@@ -101,6 +101,51 @@ class LocalPoolExecutor:
         self.pool.shutdown(wait=True, cancel_futures=True)
 
 
+#: what starting a local pool costs before its first run (forkserver importing the stack, forking
+#: workers): ~0.5-1 s measured here; an estimate for deciding, not a promise
+POOL_START_S = 1.0
+
+
+def pool_pays(first_run_s: float, remaining: int, workers: int, start_s: float = POOL_START_S) -> bool:
+    """Whether ``workers`` processes finish ``remaining`` runs of ``first_run_s`` sooner than this process."""
+    return workers > 1 and first_run_s * remaining * (1.0 - 1.0 / workers) > start_s
+
+
+class AdaptiveExecutor:
+    """Runs the first job in this process, then the rest here as well when that is faster than a pool.
+
+    The first run's wall time (imports included, so an overestimate) decides with :func:`pool_pays`:
+    short runs stay serial (a pool would cost more to start than it saves), longer ones go to a
+    :class:`LocalPoolExecutor` of ``workers`` processes.
+    """
+
+    def __init__(self, workers: int, preload: Sequence[str] = (), start_method: str = "forkserver") -> None:
+        self.workers, self.preload, self.start_method = workers, preload, start_method
+        self.name = f"local (up to {workers} processes; serial if the runs are short)"
+        self.inner: Any = None
+
+    def outcomes(self, jobs: Sequence[Job]) -> Iterator[Outcome]:
+        first = execute(jobs[0])
+        yield first
+        if first.status == STATUS_INTERRUPTED:
+            raise KeyboardInterrupt
+        rest = list(jobs[1:])
+        if not rest:
+            return
+        if pool_pays(first.wall_s, len(rest), min(self.workers, len(rest))):
+            self.inner = LocalPoolExecutor(min(self.workers, len(rest)), self.preload, self.start_method)
+        else:
+            self.inner = SerialExecutor()
+        yield from self.inner.outcomes(rest)
+
+    def stop(self) -> list[Outcome]:
+        return self.inner.stop() if self.inner is not None else []
+
+    def close(self) -> None:
+        if self.inner is not None:
+            self.inner.close()
+
+
 class DaskExecutor:
     """Runs jobs on a Dask distributed cluster (``scheduler`` address) or a LocalCluster of ``workers``.
 
@@ -166,8 +211,9 @@ def _result(future: Any, job: Job) -> Outcome:
 
 
 def make_executor(kind: str, workers: int, scheduler: str | None, preload: Sequence[str],
-                  start_method: str = "forkserver") -> Any:
-    """``local`` (``workers`` processes; 1: this process) or ``dask`` (``scheduler`` or a local cluster).
+                  start_method: str = "forkserver", adaptive: bool = False) -> Any:
+    """``local`` (``workers`` processes; 1: this process; ``adaptive``: serial if the runs are short)
+    or ``dask`` (``scheduler`` or a local cluster of ``workers``).
 
     ``start_method`` of local workers: forkserver (default); spawn and fork exist for comparisons
     (``bench/sweep.py``).
@@ -176,4 +222,6 @@ def make_executor(kind: str, workers: int, scheduler: str | None, preload: Seque
         return DaskExecutor(workers, scheduler)
     if workers <= 1:
         return SerialExecutor()
+    if adaptive:
+        return AdaptiveExecutor(workers, preload, start_method)
     return LocalPoolExecutor(workers, preload, start_method)

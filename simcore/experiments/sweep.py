@@ -218,14 +218,15 @@ def _series_units(out: Path, folders: Sequence[str], outcomes: dict[int, Outcome
 # Running
 
 
-def run_sweep(plan: SweepPlan, out: Path | str, *, executor: str = "local", workers: int = 2,
+def run_sweep(plan: SweepPlan, out: Path | str, *, executor: str = "local", workers: int | None = None,
               scheduler: str | None = None, resume: bool = False, overwrite: bool = False,
               import_modules: Sequence[str] = (), quiet: bool = False, stream: TextIO | None = None,
               start_method: str = "forkserver") -> SweepResult:
     """Run the plan into ``out``; write the table; return what was written (see the module docstring).
 
-    ``executor``: ``local`` (``workers`` processes; 1 runs in this process) or ``dask`` (``scheduler``,
-    or a local cluster of ``workers``).
+    ``executor``: ``local`` (``workers`` processes; 1 runs in this process; None: one per core, and the
+    first run, done here, decides whether a pool is worth starting) or ``dask`` (``scheduler``, or a
+    local cluster of ``workers``, default 2).
     """
     from simcore.experiments.executors import make_executor
 
@@ -255,7 +256,10 @@ def run_sweep(plan: SweepPlan, out: Path | str, *, executor: str = "local", work
     _write_sweep_files(out, plan, None, None)
     by_index = {job.spec.index: job for job in jobs}
 
-    workers_used = min(workers, len(jobs)) if executor != "dask" else workers
+    adaptive = workers is None
+    if workers is None:
+        workers = available_cores() if executor != "dask" else 2
+    workers_used = max(1, min(workers, len(jobs))) if executor != "dask" else workers
     progress = ProgressLine(len(plan.runs), len(earlier), workers_used, stream=stream, quiet=quiet)
     written: list[str] = []
     interrupted = False
@@ -263,7 +267,7 @@ def run_sweep(plan: SweepPlan, out: Path | str, *, executor: str = "local", work
     try:
         if jobs:
             runner = make_executor(executor, workers_used, scheduler, [*plan.component_modules, *import_modules],
-                                   start_method)
+                                   start_method, adaptive=adaptive)
             progress.start(runner.name)
             for outcome in runner.outcomes(jobs):
                 outcomes[outcome.index] = _land(outcome, by_index)
@@ -298,6 +302,11 @@ def run_sweep(plan: SweepPlan, out: Path | str, *, executor: str = "local", work
                    if outcomes.get(spec.index) is None
                    or outcomes[spec.index].status in (STATUS_CANCELLED, STATUS_INTERRUPTED)]
     return SweepResult(out, table, written, earlier, failed, not_written, interrupted)
+
+
+def available_cores() -> int:
+    """Cores this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 def _land(outcome: Outcome, jobs: dict[int, Job]) -> Outcome:

@@ -179,3 +179,14 @@ def test_a_worker_process_that_dies_fails_its_runs_not_the_sweep(tmp_path, capsy
     died = table[table["status"] == "failed"]
     assert "r001-s7" in set(died["run"]) and died["error"].str.contains("worker running it died").all()
     assert set(table["status"]) <= {"ok", "failed"}
+
+
+def test_auto_workers_keep_short_runs_in_this_process(tmp_path):
+    import io
+
+    from simcore.experiments.executors import pool_pays
+
+    assert not pool_pays(0.02, 30, 2) and pool_pays(1.5, 10, 2) and not pool_pays(100.0, 10, 1)
+    stream = io.StringIO()
+    result = run_sweep(_plan(_scenario(tmp_path), ["pulse.level_mw=1,2,3"]), tmp_path / "s", stream=stream)
+    assert list(result.table["status"]) == ["ok"] * 3 and "serial if the runs are short" in stream.getvalue()
