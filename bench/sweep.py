@@ -1,4 +1,4 @@
-"""Benchmark a sweep: serial against local worker pools (forkserver with preload, and plain spawn).
+"""Benchmark a sweep: serial against local worker pools (forkserver with preload, spawn) and auto.
 
     python bench/sweep.py --runs 4 --sample 20000 --repeat 3 --out runs/bench_sweep.json
 
@@ -24,7 +24,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-MODES = {"serial": (1, "forkserver"), "forkserver": (2, "forkserver"), "spawn": (2, "spawn")}
+MODES = {"serial": (1, "forkserver"), "forkserver": (2, "forkserver"), "spawn": (2, "spawn"),
+         "auto": (None, "forkserver")}
 
 
 def child(mode: str, runs: int, sample: int, days: int, out: str) -> None:
@@ -85,8 +86,9 @@ def main(argv: list[str] | None = None) -> int:
         "identical_results": len(set(digests.values())) == 1,
         "note": "each wall time: a fresh process planning and running the whole sweep (imports and worker "
                 "start-up included); serial = workers 1 in the sweep's own process; forkserver = the default "
-                "local pool (2 warm workers forked from a preloaded server); spawn = the same pool with "
-                "Python's spawn start method (what 'import mesa' makes the default)",
+                "pool of 2 warm workers forked from a preloaded server; spawn = the same pool with "
+                "Python's spawn start method (what 'import mesa' makes the default); auto = the default "
+                "--workers auto (first run in the sweep's process decides serial or pool)",
     }
     text = json.dumps(figures, indent=2)
     if args.out:
