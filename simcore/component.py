@@ -76,6 +76,11 @@ class Component(mesa.Agent):
         """Simulated KPIs, namespaced (``ev.energy_mwh``); must depend only on scenario and seed."""
         return {}
 
+    def summary_units(self) -> dict[str, str]:
+        """Units of KPIs whose names do not say them (``{"ev.count": "EVs"}``); the rest follow the naming
+        convention of :mod:`simcore.units` (``_mw`` -> MW, ``X_per_day`` -> X/day...). Default: none."""
+        return {}
+
     def inspect(self, key: str | None = None) -> dict[str, Any]:
         """A plain-data view of this component, or of the entity ``key`` it owns (e.g. one EV).
 

@@ -206,6 +206,20 @@ class World(mesa.Model):
         new.interruptible = self.interruptible
         return new
 
+    @classmethod
+    def factory(cls, path: str | Path, *, seed: int | None = None, variant: str | None = None,
+                overrides: dict[str, Any] | None = None) -> type[World]:
+        """A World class bound to a scenario file, for Mesa's ``batch_run`` and visualisation.
+
+        ``Model = World.factory("scenarios/quickstart.yaml")``; ``Model(seed=2, variant="night_tariff",
+        **{"fleet.home_charger_kw": 11})`` builds a World (keywords: seed, variant, dotted overrides).
+        Instances carry a Mesa ``DataCollector`` (series each step, KPIs at the end); see
+        :mod:`simcore.experiments.mesa_interop`.
+        """
+        from simcore.experiments.mesa_interop import world_factory
+
+        return world_factory(str(path), seed=seed, variant=variant, overrides=overrides)
+
     # -- time ----------------------------------------------------------------------------------
     @property
     def now(self) -> float:
@@ -445,6 +459,15 @@ class World(mesa.Model):
         for name, frame in self._batteries.to_frames().items():
             if len(frame):
                 frame.to_parquet(Path(folder) / f"batteries_{name}.parquet", index=False)
+
+    def kpi_units(self, summary: dict[str, Any] | None = None) -> dict[str, str]:
+        """``{kpi: unit}`` of the KPIs: declared by components (``summary_units``), else by their names."""
+        from simcore.units import kpi_units
+
+        declared: dict[str, str] = {}
+        for component in self.components.values():
+            declared.update(component.summary_units())
+        return kpi_units(summary if summary is not None else self.summary().to_dict(), declared)
 
     def timeseries(self) -> pd.DataFrame:
         """Recorded series for the ticks done so far, with a ``time`` column."""
