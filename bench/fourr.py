@@ -26,6 +26,10 @@ import agents.builtin_components  # noqa: E402,F401  (registers the types even w
 from simcore import World  # noqa: E402
 
 
+#: packs a year the applications.csv demand takes at demand_scale 1 (7.4 MWh/yr of ~36 usable kWh packs)
+DEMAND_PACKS_PER_SCALE = 205.0
+
+
 def scenario(packs: int, years: int, seed: int = 1) -> dict:
     per_year = packs / years
     per_day = per_year / 365.25
@@ -36,10 +40,13 @@ def scenario(packs: int, years: int, seed: int = 1) -> dict:
             "source": {"type": "retired_pack_source", "to": "collection", "packs_per_year": per_year},
             "collection": {"type": "collection_point", "to": "plant", "end_of_life_to": "recycling",
                            "lot_size_packs": 40},
+            # sized for the flow: test channels at ~50 % load, a month of intake, four months of racks, two of
+            # shelves; second-life demand (applications.csv mix) scaled to take about the packs that come in
             "plant": {"type": "fourr_plant", "recycler": "recycling", "second_life": "second_life",
-                      "analysers": max(int(per_day * 4 / 24 * 2), 1), "intake_capacity_packs": int(per_day * 30) + 100,
+                      "analysers": max(int(per_day * 8 * 5 / 60 / 24 * 2), 1), "intake_capacity_packs": int(per_day * 30) + 100,
                       "rack_capacity_packs": int(per_day * 120) + 100, "shelf_capacity_modules": int(per_day * 8 * 60) + 800,
-                      "refab_packs_per_day": max(per_day / 2, 1.0), "demand_scale": max(per_year / 2250, 1e-3)},
+                      "refab_packs_per_day": per_day * 20, "demand_scale": per_year / DEMAND_PACKS_PER_SCALE,
+                      "max_storage_days": 180},
             "second_life": {"type": "second_life", "end_of_life_to": "collection"},
             "recycling": {"type": "recycling_plant", "direct_capacity_kg_per_day": per_day * 250,
                           "conventional_capacity_kg_per_day": per_day * 500},

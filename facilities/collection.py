@@ -16,11 +16,13 @@ from typing import Any
 import numpy as np
 
 from facilities.collection_params import CollectionParams
+from facilities.data import load_fourr_data
 from facilities.ledgers import ledger
 from facilities.lots import Lot
 from simcore.battery.holders import HolderKind
 from simcore.battery.lifecycle import HandOffReason
 from simcore.component import Component
+from simcore.trace import event_kind
 
 #: source of a pack by hand-off reason: 0 dealer, 1 dismantler, 2 second-life owner
 SOURCE_OF_REASON = {int(HandOffReason.PACK_REPLACED): 0, int(HandOffReason.WARRANTY_RETURN): 0,
@@ -36,6 +38,9 @@ class CollectionPoint(Component):
     """Receives used packs, forms truck lots per source and ships them to the plant."""
 
     Params = CollectionParams
+    events = {"collection.lot": event_kind("a truck leaves with a lot of used packs", origin="dealer, dismantler or "
+                                           "second_life", packs="how many", to="the facility it goes to",
+                                           kgco2="transport CO2 of the trip, kg")}
 
     def setup(self) -> None:
         p: CollectionParams = self.params
@@ -43,6 +48,8 @@ class CollectionPoint(Component):
         self.store = w.batteries
         self.site = self.store.holders.register(HolderKind.FACILITY, self.name)
         self.ledger = ledger(w)
+        self.ledger.offer_data_dir(p.data_dir)
+        self.data = load_fourr_data(p.data_dir)
         self.to = w.peer(p.to)
         self.eol_to = w.peer(p.end_of_life_to) if p.end_of_life_to is not None else self.to
         self.waiting: list[list[np.ndarray]] = [[] for _ in SOURCES]  # per source: ids, arrival, reason
@@ -50,6 +57,7 @@ class CollectionPoint(Component):
         self.shipped = 0
         self.lots = 0
         self.truck_wait_h = 0.0
+        self.blocked_since: float | None = None  # a truck waiting at a full intake since
         self.s_waiting = w.recorder.add(f"{self.name}.waiting_packs", "packs")
         w.env.process(self._trucks())
 
@@ -110,14 +118,17 @@ class CollectionPoint(Component):
         dest = self.eol_to if eol else self.to
         km = p.distance_dealer_km if source == 0 else p.distance_dismantler_km
         chem = self.store.col("chemistry")[ids]
-        t = float(np.sum(self.ledger.data.pack_kg_per_kwh[chem] * self.store.col("nominal_kwh")[ids])) / 1000.0
-        kg_co2 = t * km * float(self.ledger.data.factors["truck"])
+        t = float(np.sum(self.data.pack_kg_per_kwh[chem] * self.store.col("nominal_kwh")[ids])) / 1000.0
+        kg_co2 = t * km * float(self.data.factors["truck"])
         per_pack = kg_co2 / ids.size
         self.ledger.add_pack_co2(ids, per_pack, env.now, "transport")
         self.ledger.add_money(-t * km * p.transport_jpy_per_t_km, env.now, "transport")
-        started = env.now
+        self.world.emit("collection.lot", self.name, origin=SOURCES[source], packs=int(ids.size), to=dest.name,
+                        kgco2=kg_co2)
+        self.blocked_since = env.now
         yield from dest.accept_lot(Lot(ids, reasons, env.now))
-        self.truck_wait_h += env.now - started
+        self.truck_wait_h += env.now - self.blocked_since
+        self.blocked_since = None
         self.shipped += ids.size
         self.lots += 1
 
@@ -131,7 +142,8 @@ class CollectionPoint(Component):
         out: dict[str, Any] = {f"{self.name}.received_from_{s}": int(self.received[i]) for i, s in enumerate(SOURCES)}
         out.update({f"{self.name}.shipped": self.shipped, f"{self.name}.lots": self.lots,
                     f"{self.name}.held": int(self.store.held_by(HolderKind.FACILITY, self.site).size),
-                    f"{self.name}.truck_wait_h": self.truck_wait_h})
+                    f"{self.name}.truck_wait_h": self.truck_wait_h + (
+                        self.world.env.now - self.blocked_since if self.blocked_since is not None else 0.0)})
         return out
 
     def inspect(self, key: str | None = None) -> dict[str, Any]:

@@ -71,9 +71,16 @@ class FourRLedger:
 
     # -- configuration -----------------------------------------------------------------------------
     def configure(self, config: LedgerConfig) -> None:
+        """The plant's settings (grid intensity, CO2 basis, exchange rate, data folder)."""
         if self._data is not None and config != self.config:
             raise ValueError("the 4R ledger was already used with another configuration")
         self.config = config
+        self._explicit = True
+
+    def offer_data_dir(self, data_dir: str) -> None:
+        """A facility's data folder, used by the ledger unless a plant configured one."""
+        if not getattr(self, "_explicit", False) and self._data is None:
+            self.config = LedgerConfig(data_dir=str(data_dir))
 
     @property
     def data(self) -> FourRData:

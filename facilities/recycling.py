@@ -18,13 +18,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from facilities.data import RECYCLING_ROUTES
+from facilities.data import RECYCLING_ROUTES, load_fourr_data
 from facilities.ledgers import MJ_PER_KWH, ledger
 from facilities.lots import Lot
 from facilities.recycling_params import RecyclingParams
 from simcore.battery.chemistry import CHEMISTRY_CODE, MATERIALS
 from simcore.battery.holders import HolderKind
 from simcore.component import Component
+from simcore.trace import event_kind
 
 WORK_HOUR = 20.0
 FAC = HolderKind.FACILITY
@@ -34,13 +35,17 @@ class RecyclingPlant(Component):
     """Dismantling, a direct cathode line and a conventional line, with finite daily capacity."""
 
     Params = RecyclingParams
+    events = {"recycling.done": event_kind("a batch of modules comes out of a recycling line", route="direct, hydro "
+                                           "or pyro", modules="how many", cells_kg="kg of cells",
+                                           cathode_kg="regenerated cathode, kg (direct line; 0 otherwise)")}
 
     def setup(self) -> None:
         p: RecyclingParams = self.params
         w = self.world
         self.store = w.batteries
         self.ledger = ledger(w)
-        self.data = self.ledger.data
+        self.ledger.offer_data_dir(p.data_dir)
+        self.data = load_fourr_data(p.data_dir)
         reg = self.store.holders.register
         self.yard = reg(FAC, f"{self.name}.yard")
         self.line = {r: reg(FAC, f"{self.name}.{r}_line") for r in ("direct", "conventional")}
@@ -181,6 +186,8 @@ class RecyclingPlant(Component):
                               f"recycling_{route}_energy")
         self.done_kg[route] += total_kg
         self.modules_done[route] += mids.size
+        self.world.emit("recycling.done", self.name, route=route, modules=int(mids.size), cells_kg=total_kg,
+                        cathode_kg=cathode_kg)
 
     def _metals_value(self, mids: np.ndarray, route: str, exclude: tuple[str, ...] = ()) -> float:
         """USD of the elements a route recovers (the cathode metals of the direct line excluded)."""

@@ -16,13 +16,16 @@ from typing import Any
 
 import numpy as np
 
+from facilities.data import load_fourr_data
 from facilities.ledgers import ledger
 from facilities.second_life_params import SecondLifeParams
 from simcore.battery.ageing import DailyStressors, ModelCode
 from simcore.battery.chemistry import CHEMISTRY_CODE
+from simcore.battery.columns import Growable
 from simcore.battery.holders import HolderKind
 from simcore.battery.lifecycle import HandOffReason
 from simcore.component import Component
+from simcore.trace import event_kind
 
 WORK_HOUR = 21.0
 
@@ -31,18 +34,21 @@ class SecondLife(Component):
     """Packs working as storage, backup power, AGV or street-light batteries."""
 
     Params = SecondLifeParams
+    events = {"second_life.ended": event_kind("units leave their second life", application="the application",
+                                              units="how many", reason="second_life_ended or warranty_return")}
 
     def setup(self) -> None:
         p: SecondLifeParams = self.params
         w = self.world
         self.store = w.batteries
-        self.apps = ledger(w).data.applications
+        self.ledger = ledger(w)
+        self.ledger.offer_data_dir(p.data_dir)
+        self.apps = load_fourr_data(p.data_dir).applications
         self.holder = {a: self.store.holders.register(HolderKind.STATIONARY, f"{self.name}.{a}") for a in self.apps.names}
         self.to = w.peer(p.end_of_life_to)
-        self.ids = np.zeros(0, dtype=np.int64)
-        self.app = np.zeros(0, dtype=np.int64)
-        self.since_h = np.zeros(0)
-        self.start_soh = np.zeros(0)
+        self.units = Growable({"ids": (np.int64, ()), "app": (np.int64, ()), "since_h": (np.float64, ()),
+                               "start_soh": (np.float64, ()), "soh_a": (np.float64, ()), "soh_b": (np.float64, ()),
+                               "efc": (np.float64, ())}, 1024)  # efc: cycles done here, added to history on leaving
         n = len(self.apps.names)
         self.installed = np.zeros(n, dtype=np.int64)
         self.ended = np.zeros(n, dtype=np.int64)
@@ -68,18 +74,28 @@ class SecondLife(Component):
             lmo = self.store.col("chemistry")[ids] == CHEMISTRY_CODE["LMO"]
             if lmo.any():
                 self.store.rebase_ageing(ids[lmo], int(ModelCode.LMO_2NDLIFE))
-        self.ids = np.concatenate([self.ids, ids])
-        self.app = np.concatenate([self.app, app_codes])
-        self.since_h = np.concatenate([self.since_h, np.full(ids.size, t_h)])
-        self.start_soh = np.concatenate([self.start_soh, self.store.soh(ids)])
+        a, b = self.store.linear_soh_coefficients(ids)  # soh = a - true_loss x b while a unit's modules stay put
+        u = self.units
+        sl = u.reserve(ids.size)
+        u.cols["ids"][sl] = ids
+        u.cols["app"][sl] = app_codes
+        u.cols["since_h"][sl] = t_h
+        u.cols["soh_a"][sl] = a
+        u.cols["soh_b"][sl] = b
+        u.cols["start_soh"][sl] = a - self.store.true_loss(ids) * b
         self.installed += np.bincount(app_codes, minlength=self.installed.size)
+
+    @property
+    def ids(self) -> np.ndarray:
+        """Pack ids of the units at work."""
+        return self.units["ids"]
 
     def return_under_warranty(self, ids: np.ndarray, t_h: float) -> np.ndarray:
         """Units sold below their grade go back (those still working here)."""
         here = np.isin(self.ids, ids)
         back = self.ids[here]
         if back.size:
-            np.add.at(self.returned, self.app[here], 1)
+            np.add.at(self.returned, self.units["app"][here], 1)
             self._leave(here, t_h, HandOffReason.WARRANTY_RETURN)
         return back
 
@@ -92,37 +108,57 @@ class SecondLife(Component):
             if t > env.now:
                 yield env.timeout(t - env.now)
             if self.ids.size:
-                self._age(float(min(step, self.world.clock.days - day)), t)
-                self._retire(t)
+                self._retire(t, self.soh())
+                if self.ids.size:
+                    self._age(float(min(step, self.world.clock.days - day)), t, self.soh())
             tick = self.world.clock.tick_at(t)
             if tick < self.world.clock.n_ticks:
                 self.s_units[tick] = self.ids.size
 
-    def _age(self, dt_days: float, t: float) -> None:
-        apps = self.apps
-        rel = self.store.soh(self.ids) / np.maximum(self.start_soh, 1e-9)
-        efc = apps.col("efc_per_day")[self.app] * rel * dt_days
-        st = DailyStressors(soc_mean=apps.col("soc_mean")[self.app], temp_c=apps.col("temp_c")[self.app],
-                            dod=apps.col("dod")[self.app], efc=efc, c_chg=np.full(self.ids.size, 0.2), dt_days=dt_days)
-        self.store.age(self.ids, st)
-        nominal = self.store.col("nominal_kwh")[self.ids]
-        np.add.at(self.kwh_delivered, self.app, efc * nominal)
+    def soh(self) -> np.ndarray:
+        """SOH of every unit, fast (the linear form; exact while no module is exhausted)."""
+        u = self.units
+        return np.maximum(u["soh_a"] - self.store.true_loss(u["ids"]) * u["soh_b"], 0.0)
 
-    def _retire(self, t: float) -> None:
-        apps = self.apps
-        soh = self.store.soh(self.ids)
-        years = (t - self.since_h) / 8766.0
-        done = (soh <= apps.col("eol_soh")[self.app]) | (years >= apps.col("max_years")[self.app])
+    def _age(self, dt_days: float, t: float, soh: np.ndarray) -> None:
+        """One step of every unit's duty; cycles counted against the capacity left since installation."""
+        apps, u = self.apps, self.units
+        app = u["app"]
+        rel = soh / np.maximum(u["start_soh"], 1e-9)
+        efc = apps.col("efc_per_day")[app] * rel * dt_days
+        st = DailyStressors(soc_mean=apps.col("soc_mean")[app], temp_c=apps.col("temp_c")[app],
+                            dod=apps.col("dod")[app], efc=efc, c_chg=0.2, dt_days=dt_days)
+        # the duty is constant: the history is added once, when a unit leaves (see _leave)
+        self.store.age(u["ids"], st, history=False)
+        u["efc"][:] += efc
+        nominal = self.store.col("nominal_kwh")[u["ids"]]
+        self.kwh_delivered += np.bincount(app, weights=efc * nominal, minlength=self.kwh_delivered.size)
+
+    def _retire(self, t: float, soh: np.ndarray) -> None:
+        apps, u = self.apps, self.units
+        app = u["app"]
+        years = (t - u["since_h"]) / 8766.0
+        done = (soh <= apps.col("eol_soh")[app]) | (years >= apps.col("max_years")[app])
         if done.any():
-            np.add.at(self.ended, self.app[done], 1)
-            np.add.at(self.years_served, self.app[done], years[done])
+            self.ended += np.bincount(app[done], minlength=self.ended.size)
+            self.years_served += np.bincount(app[done], weights=years[done], minlength=self.years_served.size)
             self._leave(done, t, HandOffReason.SECOND_LIFE_ENDED)
 
     def _leave(self, mask: np.ndarray, t: float, reason: HandOffReason) -> None:
-        out = self.ids[mask]
-        keep = ~mask
-        self.ids, self.app, self.since_h, self.start_soh = (self.ids[keep], self.app[keep], self.since_h[keep],
-                                                            self.start_soh[keep])
+        """Units leave (end of life, warranty): their second-life use goes into their history first."""
+        u = self.units
+        out = u["ids"][mask].copy()
+        app = u["app"][mask]
+        apps = self.apps
+        days = (t - u["since_h"][mask]) / 24.0
+        efc = u["efc"][mask]
+        self.store.add_history(out, DailyStressors(soc_mean=apps.col("soc_mean")[app], temp_c=apps.col("temp_c")[app],
+                                                   dod=apps.col("dod")[app], efc=efc, c_chg=0.2, dt_days=days),
+                               throughput_kwh=2.0 * efc * self.store.col("nominal_kwh")[out])
+        self.units.compact(~mask)
+        for a in np.unique(app).tolist():
+            self.world.emit("second_life.ended", self.name, application=apps.names[a], units=int((app == a).sum()),
+                            reason=reason.name.lower())
         self.to.receive(out, t, np.full(out.size, int(reason), dtype=np.int8))
 
     # -- observation ---------------------------------------------------------------------------------
@@ -133,7 +169,7 @@ class SecondLife(Component):
             out[f"{k}.installed"] = int(self.installed[a])
             out[f"{k}.ended"] = int(self.ended[a])
             out[f"{k}.warranty_returns"] = int(self.returned[a])
-            out[f"{k}.active"] = int(np.count_nonzero(self.app == a))
+            out[f"{k}.active"] = int(np.count_nonzero(self.units["app"] == a))
             out[f"{k}.mean_years_served"] = (float(self.years_served[a] / self.ended[a]) if self.ended[a]
                                              else float("nan"))
             out[f"{k}.energy_mwh"] = float(self.kwh_delivered[a] / 1000.0)

@@ -18,7 +18,10 @@ class SecondLifeParams(ComponentParams):
 
     end_of_life_to: str = ComponentRef("collection", provides="battery_sink",
                                        description="where units go at the end of their second life")
-    ageing_step_days: int = Field(7, ge=1, le=365, description="units age in steps of (days)")
+    ageing_step_days: int = Field(30, ge=1, le=365,
+                                  description="units age in steps of (days): constant duty integrates exactly; the step "
+                                              "sets when end of life is noticed and how often cycles are re-counted "
+                                              "against the capacity left")
     lmo_second_life_law: bool = Field(True, description="LMO packs age by the BLAST-Lite Leaf second-life law "
                                                         "(SOURCES.md A7); else by their first-life law")
     data_dir: str = DATA_DIR_FIELD

@@ -16,6 +16,7 @@ from simcore.battery.ageing import DailyStressors
 from simcore.battery.holders import HolderKind
 from simcore.battery.lifecycle import HandOffReason
 from simcore.component import Component
+from simcore.trace import event_kind
 
 
 class RetiredPackSource(Component):
@@ -23,6 +24,7 @@ class RetiredPackSource(Component):
 
     Params = SourceParams
     tick_order = 20
+    events = {"source.handed_in": event_kind("a day's used packs are handed in", packs="how many")}
 
     def setup(self) -> None:
         p: SourceParams = self.params
@@ -53,6 +55,7 @@ class RetiredPackSource(Component):
         reasons = np.where(retired, int(HandOffReason.VEHICLE_RETIRED), int(HandOffReason.PACK_REPLACED)).astype(np.int8)
         self.made += n
         self.to.receive(ids, t, reasons)
+        self.world.emit("source.handed_in", self.name, packs=n)
 
     def summary(self) -> dict[str, Any]:
         return {f"{self.name}.packs_made": self.made}

@@ -74,6 +74,11 @@ class FourRPlant(Component):
                                    soh_est="estimated state of health, 0-1 (none when rejected before grading)",
                                    soh_sigma="standard deviation of the estimate, 0-1 (none when not graded)",
                                    true_soh="true state of health, 0-1"),
+        "fourr.delivered": event_kind("packs leave the plant for a second life or a car", channel="resell, reuse or "
+                                      "remanufacture", packs="how many", kwh="their nominal capacity, kWh",
+                                      application="the second-life application (none for cars)", optional=["application"]),
+        "fourr.warranty_return": event_kind("packs sold below their grade are taken back", channel="how they were "
+                                            "sold", packs="how many came back", cost_jpy="refund and handling, JPY"),
     }
 
     # == set-up =====================================================================================
@@ -84,6 +89,7 @@ class FourRPlant(Component):
         store.route_names.update(ROUTE_NAMES)
         self.h = {part: store.holders.register(FAC, f"{self.name}.{part}")
                   for part in ("intake", "inspection", "grading", "racks", "shelves", "refab")}
+        self.customer_cars = store.holders.register(HolderKind.VEHICLE, f"{self.name}.customer_cars")
         self.ledger = ledger(w)
         self.ledger.configure(LedgerConfig(data_dir=p.data_dir, grid_kgco2_per_kwh=p.grid_kgco2_per_kwh,
                                            co2_basis=p.co2_basis, reference_pack_kwh=p.reference_pack_kwh,
@@ -102,7 +108,8 @@ class FourRPlant(Component):
         self.stock = Stock(p.rack_capacity_packs, p.shelf_capacity_modules)
         self.recycler = w.peer(p.recycler)
         self.second_life = w.peer(p.second_life) if p.second_life is not None else None
-        self.orders = OrderBook(self.data.applications, p.demand_scale) if self.second_life is not None else None
+        self.orders = (OrderBook(self.data.applications, p.demand_scale, p.applications)
+                       if self.second_life is not None else None)
         self.awaiting = np.zeros(0, dtype=np.int64)
         self.claims: list[WarrantyClaim] = []
         self.refab_budget = 0.0
@@ -153,6 +160,7 @@ class FourRPlant(Component):
                 self._fill_orders(t)
                 if self._open_modules_for_orders(t):
                     self._fill_orders(t)
+            self._outside_reuse_orders(t)
             self._disassemble_for_refab(t)
             self._warranty_due(t)
             self._labour(t)
@@ -320,8 +328,8 @@ class FourRPlant(Component):
         self.stock.remove_modules(mids)
         self.store.transfer_modules(mids, t, FAC, self.h["refab"])
         new = self.store.assemble(padded, t, FAC, self.h["refab"], status)
-        est = self.store.mcol("grade_soh_est")
-        self.store.set_grade(new, np.array([est[g].mean() for g in groups]), np.full(len(groups), np.nan), t)
+        grades = np.where(padded >= 0, self.store.mcol("grade_soh_est")[np.maximum(padded, 0)], 0.0)
+        self.store.set_grade(new, grades.sum(axis=1) / (padded >= 0).sum(axis=1), np.full(len(groups), np.nan), t)
         kwh = self.store.col("nominal_kwh")[new]
         self.ledger.add_pack_co2(new, p.refab_energy_kwh_per_pack * self.ledger.grid_kgco2_per_kwh, t, "refabrication")
         self.ledger.add_money(-p.refab_cost_jpy_per_kwh * float(kwh.sum()), t, "refabrication")
@@ -369,14 +377,45 @@ class FourRPlant(Component):
                 out[i] = pid
                 self.n["reused"] += 1
                 self._sold(np.array([pid]), t_h, "reuse", reuse_min, user)
+                self.world.emit("fourr.delivered", self.name, channel="reuse", packs=1,
+                                kwh=float(self.store.col("nominal_kwh")[pid]))
                 continue
             pid = self._rebuild_ev_pack(want, reuse_min, t_h)
             if pid is not None:
                 out[i] = pid
                 self.n["remanufactured"] += 1
                 self._sold(np.array([pid]), t_h, "remanufacture", reuse_min, user)
+                self.world.emit("fourr.delivered", self.name, channel="remanufacture", packs=1,
+                                kwh=float(self.store.col("nominal_kwh")[pid]))
         self.n["reuse_unmet"] += int((out < 0).sum())
         return out
+
+    def _outside_reuse_orders(self, t: float) -> None:
+        """Replacement packs for cars outside the simulation: whole grade-A packs, oldest stock first."""
+        rate = self.params.reuse_orders_per_year
+        if rate <= 0:
+            return
+        n = int(self.rng_orders.poisson(rate / 365.25))
+        self.n["reuse_requests"] += n
+        stock = self.stock.packs_on_route(int(Route.REUSE))[:n]
+        self.n["reuse_unmet"] += n - stock.size
+        if stock.size == 0:
+            return
+        self.stock.remove_packs(stock)
+        self.store.set_status(stock, PassportStatus.REUSED)
+        self.store.transfer(stock, t, HolderKind.VEHICLE, self.customer_cars)
+        self.n["reused"] += stock.size
+        self._sold(stock, t, "reuse", self.policy.thresholds().reuse_min_soh, self)
+        self.world.emit("fourr.delivered", self.name, channel="reuse", packs=int(stock.size),
+                        kwh=float(self.store.col("nominal_kwh")[stock].sum()))
+
+    def return_under_warranty(self, ids: np.ndarray, t_h: float) -> np.ndarray:
+        """Packs sold to outside cars come back (into the intake, to be inspected and graded again)."""
+        back = ids[(self.store.col("holder_kind")[ids] == HolderKind.VEHICLE)
+                   & (self.store.col("holder_id")[ids] == self.customer_cars)]
+        if back.size:
+            self.receive(back, t_h, np.full(back.size, int(HandOffReason.WARRANTY_RETURN), dtype=np.int8))
+        return back
 
     def _rebuild_ev_pack(self, want_kwh: float, min_soh: float, t: float) -> int | None:
         """A replacement pack rebuilt from grade-A modules that came from packs of the wanted size."""
@@ -424,20 +463,19 @@ class FourRPlant(Component):
         pack_est = self.store.col("grade_soh_est")[packs].astype(float)
         mods = self.stock.modules
         mod_est = self.store.mcol("grade_soh_est")[mods].astype(float)
-        plan = plan_orders(o.kwh, min_soh, packs, pack_est, self.store.col("nominal_kwh")[packs] * pack_est, mods,
+        plan = plan_orders(o.app, o.placed_h, o.kwh, min_soh, packs, pack_est, self.store.col("nominal_kwh")[packs] * pack_est, mods,
                            self.store.mcol("chemistry")[mods], mod_est,
                            self.store.mcol("nominal_kwh")[mods].astype(float) * mod_est,
                            int(self.refab_budget), self.store.max_slots)
         met = np.zeros(o.app.size, dtype=bool)
         delivered: list[np.ndarray] = []
-        delivered_app: list[np.ndarray] = []
+        delivered_order: list[int] = []  # the order row of each delivered array
         if plan.whole_orders:
             whole = np.concatenate(plan.whole_packs)
             self.stock.remove_packs(whole)
-            for i, ids in zip(plan.whole_orders, plan.whole_packs):
-                met[i] = True
-                delivered.append(ids)
-                delivered_app.append(np.full(ids.size, o.app[i]))
+            met[plan.whole_orders] = True
+            delivered.extend(plan.whole_packs)
+            delivered_order.extend(plan.whole_orders)
         if plan.build_orders:
             groups = [g for gs in plan.build_groups for g in gs]
             new, passed = self._build(groups, t, PassportStatus.REPURPOSED)
@@ -448,17 +486,21 @@ class FourRPlant(Component):
                 if ok.all():
                     met[i] = True
                     delivered.append(ids)
-                    delivered_app.append(np.full(ids.size, o.app[i]))
+                    delivered_order.append(i)
                 elif ok.any():  # the order waits; the good packs go to the racks for resale
                     self.store.transfer(ids[ok], t, FAC, self.h["racks"])
                     self.stock.add_packs(ids[ok], int(Route.RESELL), t)
         if not delivered:
             return
         ids = np.concatenate(delivered)
-        app = np.concatenate(delivered_app)
+        app = np.repeat(o.app[delivered_order], [d.size for d in delivered])
         self.store.set_status(ids, PassportStatus.REPURPOSED)
         self._sold(ids, t, "resell", apps.col("min_module_soh")[app], self.second_life)
         self.second_life.install_many(ids, app, t)
+        kwh = self.store.col("nominal_kwh")[ids]
+        for a in np.unique(app).tolist():
+            self.world.emit("fourr.delivered", self.name, channel="resell", packs=int((app == a).sum()),
+                            kwh=float(kwh[app == a].sum()), application=apps.names[a])
         np.add.at(o.kwh_delivered, app, self.store.col("nominal_kwh")[ids])
         self.n["repurposed"] += ids.size
         o.close_many(np.flatnonzero(met))
@@ -494,6 +536,7 @@ class FourRPlant(Component):
             cost = c.refund_jpy + n * self.params.warranty_handling_jpy
             self.warranty_cost_jpy += cost
             self.ledger.add_money(-cost, t, "warranty")
+            self.world.emit("fourr.warranty_return", self.name, channel=c.channel, packs=n, cost_jpy=cost)
 
     # == running costs and series ====================================================================
     def _labour(self, t: float) -> None:

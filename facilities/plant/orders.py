@@ -10,9 +10,10 @@ from facilities.data import Applications
 class OrderBook:
     """Open orders (application, kWh still needed, minimum module SOH, when placed) and the tallies."""
 
-    def __init__(self, apps: Applications, scale: float) -> None:
+    def __init__(self, apps: Applications, scale: float, served: list[str] | None = None) -> None:
         self.apps = apps
-        self.rate_per_day = apps.col("orders_per_year") * scale / 365.25
+        on = np.ones(len(apps.names)) if served is None else np.array([n in served for n in apps.names], dtype=float)
+        self.rate_per_day = apps.col("orders_per_year") * scale * on / 365.25
         self.app = np.zeros(0, dtype=np.int64)
         self.kwh = np.zeros(0)
         self.placed_h = np.zeros(0)

@@ -60,9 +60,14 @@ class PlantParams(ComponentParams):
     refab_energy_kwh_per_pack: float = Field(2.0, ge=0, le=1e4, description="electricity per pack rebuilt (kWh)")
     # orders: reuse channel (EV replacement packs) and resale (second-life applications)
     reuse_price_ratio: float = Field(0.46, ge=0, le=2, description="reused / refabricated pack price over a new one (-)")
+    reuse_orders_per_year: float = Field(0.0, ge=0, le=1e8,
+                                         description="replacement packs wanted by owners of cars outside the simulation "
+                                                     "(packs/year, Poisson by day; 0: only a cohort's requests)")
     pack_match_tolerance: float = Field(0.10, ge=0, le=1,
                                         description="a replacement pack's nominal may differ by this share (-)")
     demand_scale: float = Field(1.0, ge=0, le=1e6, description="multiplies every application's order rate (-)")
+    applications: list[str] | None = Field(None, description="applications the plant sells to (rows of "
+                                                             "applications.csv; null: all of them)")
     order_patience_days: float = Field(90.0, gt=0, le=3650, description="an order not met within this is lost (days)")
     # warranty
     warranty_return_days: float = Field(180.0, gt=0, le=3650,
@@ -116,7 +121,11 @@ class PlantParams(ComponentParams):
             allowed = ("known keys: " + ", ".join(sorted(cls.Params.model_fields))) if err["type"] == "extra_forbidden" \
                 else err["msg"].removeprefix("Value error, ")
             ctx.fail(f"routing.{loc}", err.get("input"), allowed)
-        bases = load_fourr_data(self.data_dir).co2_bases
-        if self.co2_basis not in bases.index:
-            ctx.fail("co2_basis", self.co2_basis, "one of " + ", ".join(bases.index))
+        data = load_fourr_data(self.data_dir)
+        if self.co2_basis not in data.co2_bases.index:
+            ctx.fail("co2_basis", self.co2_basis, "one of " + ", ".join(data.co2_bases.index))
+        known = data.applications.names
+        for i, app in enumerate(self.applications or []):
+            if app not in known:
+                ctx.fail(f"applications[{i}]", app, "an application of applications.csv: " + ", ".join(known))
         ctx.claim_memory("rack_capacity_packs", self.rack_capacity_packs, 64 * self.rack_capacity_packs)

@@ -24,8 +24,9 @@ class Growable:
         if need > cap:
             new_cap = max(need, 2 * cap)
             for k, a in self.cols.items():
-                b = np.full((new_cap, *a.shape[1:]), self._fill.get(k, 0), dtype=a.dtype)
+                b = np.empty((new_cap, *a.shape[1:]), dtype=a.dtype)
                 b[: self.n] = a[: self.n]
+                b[self.n:] = self._fill.get(k, 0)
                 self.cols[k] = b
         sl = slice(self.n, need)
         self.n = need
@@ -39,6 +40,13 @@ class Growable:
         b = np.full((a.shape[0], width), self._fill.get(name, 0), dtype=a.dtype)
         b[:, : a.shape[1]] = a
         self.cols[name] = b
+
+    def compact(self, keep: np.ndarray) -> None:
+        """Keep only the rows where ``keep`` is true (in order)."""
+        n = int(np.count_nonzero(keep))
+        for k, a in self.cols.items():
+            a[:n] = a[: self.n][keep]
+        self.n = n
 
     def __getitem__(self, name: str) -> np.ndarray:
         return self.cols[name][: self.n]

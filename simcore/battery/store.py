@@ -134,7 +134,8 @@ class BatteryStore:
             raise ValueError("a battery or module must always have a holder")
         if not self.strict_holders or kind == HolderKind.PACK:
             return
-        for hid in np.unique(np.atleast_1d(np.asarray(holder_id, dtype=np.int64))).tolist():
+        ids = [int(holder_id)] if np.ndim(holder_id) == 0 else np.unique(np.asarray(holder_id, dtype=np.int64)).tolist()
+        for hid in ids:
             if not self.holders.is_registered(kind, hid):
                 raise ValueError(f"holder {kind.name}:{hid} is not registered (world.batteries.holders.register)")
 
@@ -638,12 +639,14 @@ class BatteryStore:
         return cached
 
     def age(self, ids: np.ndarray | slice, stressors: DailyStressors, throughput_kwh: np.ndarray | float | None = None,
-            v2g_throughput_kwh: np.ndarray | float = 0.0) -> None:
-        """Age the selected packs by one step and add the step to their history.
+            v2g_throughput_kwh: np.ndarray | float = 0.0, history: bool = True) -> None:
+        """Age the selected packs by one step and (unless ``history=False``) add the step to their history.
 
         ``ids`` is an array of distinct ids or a contiguous slice (fastest: in-place on views; one
         source's packs are a slice when it made them in one call). Stressor fields are scalars or arrays
         aligned with ``ids``. ``throughput_kwh`` (energy in + out) defaults to ``2 x efc x capacity``.
+        A caller that steps a constant duty may leave the history out and add it once with
+        :meth:`add_history` (the ageing state is advanced either way).
         """
         b = self._b
         whole = isinstance(ids, slice) and (ids.step in (None, 1))
@@ -652,11 +655,25 @@ class BatteryStore:
         if not whole:
             ids = np.asarray(ids, dtype=np.int64)
         sel = slice(*ids.indices(len(self))[:2]) if whole else ids
-        n = (sel.stop - sel.start) if whole else ids.size
         groups = self._groups(sel) if whole else None
         new = age_batteries(self.ageing_state(sel), stressors, groups)
-        if throughput_kwh is None:
-            throughput_kwh = 2.0 * np.asarray(stressors.efc, dtype=float) * self.capacity_kwh(sel)
+        if whole:
+            b["q_loss_cal"][sel] = new.q_loss_cal
+            b["q_loss_cyc"][sel] = new.q_loss_cyc
+        else:
+            b.cols["q_loss_cal"][ids] = new.q_loss_cal
+            b.cols["q_loss_cyc"][ids] = new.q_loss_cyc
+        if history:
+            if throughput_kwh is None:
+                throughput_kwh = 2.0 * np.asarray(stressors.efc, dtype=float) * self.capacity_kwh(sel)
+            self.add_history(sel, stressors, throughput_kwh, v2g_throughput_kwh)
+
+    def add_history(self, ids: np.ndarray | slice, stressors: DailyStressors, throughput_kwh: np.ndarray | float,
+                    v2g_throughput_kwh: np.ndarray | float = 0.0) -> None:
+        """Add use to packs' history (what a passport carries) without ageing them."""
+        b = self._b
+        whole = isinstance(ids, slice)
+        n = (ids.stop - ids.start) if whole else np.asarray(ids).size
         dt = np.asarray(stressors.dt_days, dtype=float)
         efc = np.asarray(stressors.efc, dtype=float)
         temp = np.asarray(stressors.temp_c, dtype=float)
@@ -671,16 +688,11 @@ class BatteryStore:
             "days_above_35c": (temp > 35.0) if unit_dt else np.where(temp > 35.0, dt, 0.0),
             "days_soc_above_90": (soc > 0.9) if unit_dt else np.where(soc > 0.9, dt, 0.0),
         }
-        if whole:
-            b["q_loss_cal"][sel] = new.q_loss_cal
-            b["q_loss_cyc"][sel] = new.q_loss_cyc
-            for k, v in updates.items():
-                col = b[k][sel]
+        for k, v in updates.items():
+            if whole:
+                col = b[k][ids]
                 col += v
-        else:
-            b["q_loss_cal"][ids] = new.q_loss_cal
-            b["q_loss_cyc"][ids] = new.q_loss_cyc
-            for k, v in updates.items():
+            else:
                 b.cols[k][ids] += np.broadcast_to(v, (n,))
 
     def record_soh(self, t_h: float, ids: np.ndarray | slice = slice(None)) -> None:
