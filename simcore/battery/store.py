@@ -85,8 +85,10 @@ class BatteryStore:
         spread: ManufacturingSpread | None = None,
         cathode_shares: CathodeShares = CATHODE_SHARES,
         capacity: int = 1024,
+        conserve_energy: bool = True,
     ) -> None:
         self.modules_per_pack = int(modules_per_pack)
+        self.conserve_energy = bool(conserve_energy)  # BLAST-Lite's mode for every age() step (see ageing.py)
         self.spread = spread or ManufacturingSpread()
         self.cathode_shares = cathode_shares
         f8, f4, i1, i8 = np.float64, np.float32, np.int8, np.int64
@@ -302,7 +304,7 @@ class BatteryStore:
         whole = isinstance(ids, slice)
         n = len(self) if whole else ids.size
         groups = self._groups() if whole else None
-        new = age_batteries(self.ageing_state(ids), stressors, groups)
+        new = age_batteries(self.ageing_state(ids), stressors, groups, conserve_energy=self.conserve_energy)
         if throughput_kwh is None:
             throughput_kwh = 2.0 * np.asarray(stressors.efc, dtype=float) * self.capacity_kwh(ids)
         dt = np.asarray(stressors.dt_days, dtype=float)
