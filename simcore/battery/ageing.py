@@ -231,34 +231,59 @@ def lmo2nd_cal_rate(temp_k: np.ndarray, soc: np.ndarray, p: Lmo2ndLifeParams | L
 @dataclass(frozen=True)
 class AgeingLaw:
     """What a model needs from a window: calendar coefficient from (T, SOC); cycle coefficient from
-    (T, SOC, DOD, charging C-rate, mean |C-rate|, calendar coefficient); the two power-law exponents.
+    (T, SOC, calendar coefficient) — the part ``cyc_prep`` computes once — and (DOD, charging C-rate,
+    mean |C-rate|) — the part ``cyc_eval`` evaluates, several times for several anchors; the two
+    power-law exponents.
 
     ``per_sample``: BLAST-Lite averages this model's rates over the window's samples (True: LFP, LMO)
     rather than evaluating them at the window's mean SOC and temperature (False: NMC622).
     """
 
     cal: Callable[[np.ndarray, np.ndarray], np.ndarray]
-    cyc: Callable[..., np.ndarray]
+    cyc_prep: Callable[[np.ndarray, np.ndarray, np.ndarray], tuple]
+    cyc_eval: Callable[..., np.ndarray]
     p_cal: float
     p_cyc: float
     per_sample: bool
 
-
-def _nmc622_cyc(temp_k, soc, dod, c_chg, c_mean, k_cal):
-    # BLAST-Lite: the stress uses the charging C-rate, or the mean |C-rate| in a window without charging
-    c = np.where(c_chg > 0, c_chg, c_mean)
-    return k_cal * nmc622_cyc_factor(temp_k, soc, dod, c) * NMC622.b1n_4
+    def cyc(self, temp_k, soc, dod, c_chg, c_mean, k_cal) -> np.ndarray:
+        """Cycle coefficient (loss per EFC**p_cyc)."""
+        return self.cyc_eval(self.cyc_prep(temp_k, soc, k_cal), dod, c_chg, c_mean)
 
 
-def _lfp_cyc(temp_k, soc, dod, c_chg, c_mean, k_cal):
-    return lfp_cyc_rate(temp_k, dod, c_mean)
+def _nmc622_prep(temp_k, soc, k_cal, p: Nmc622Params = NMC622):
+    inv = 1.0 / temp_k - 1.0 / T_REF_K
+    a1 = p.b1n_0 * np.exp(-(p.b1n_ea1_j_per_mol / R_GAS_J_PER_MOL_K) * inv) * (1.0 + p.b1n_1 * soc)
+    a2 = p.b1n_3 * np.exp(-(p.b1n_ea2_j_per_mol / R_GAS_J_PER_MOL_K) * inv)
+    return a1, a2, k_cal * p.b1n_4
 
 
-def _const_cyc(a_cyc: float):
-    def cyc(temp_k, soc, dod, c_chg, c_mean, k_cal):
-        return np.full(np.shape(temp_k), a_cyc)
+def _nmc622_eval(prep, dod, c_chg, c_mean, p: Nmc622Params = NMC622):
+    # b1t * b1N * b1N_4; the stress uses the charging C-rate, or the mean |C-rate| without charging (BLAST-Lite)
+    a1, a2, kc = prep
+    charged = c_chg > 0
+    c = c_chg if np.all(charged) else np.where(charged, c_chg, c_mean)
+    d3 = dod * dod * dod
+    return kc * (np.maximum(0.0, a1 * np.sqrt(dod * c) + p.b1n_2) + a2 * (d3 * d3))
 
-    return cyc
+
+def _lfp_prep(temp_k, soc, k_cal, p: LfpParams = LFP):
+    return (np.exp(p.p7_k / temp_k) + np.exp(-p.p8_k / temp_k),)
+
+
+def _lfp_eval(prep, dod, c_chg, c_mean, p: LfpParams = LFP):
+    return (p.p4 + p.p5 * dod + p.p6_h * c_mean) * prep[0]
+
+
+def _const_prep(temp_k, soc, k_cal):
+    return ()
+
+
+def _const_eval(a_cyc: float):
+    def cyc_eval(prep, dod, c_chg, c_mean):
+        return np.full(np.shape(dod), a_cyc)
+
+    return cyc_eval
 
 
 def _lmo_leaf_params() -> LmoLeafParams:
@@ -274,16 +299,17 @@ class _Laws(dict):
         if code != int(ModelCode.LMO_LEAF):
             raise KeyError(code)
         p = _lmo_leaf_params()
-        law = AgeingLaw(lambda t, s, p=p: lmo2nd_cal_rate(t, s, p), _const_cyc(p.a_cyc), p.p_cal, p.p_cyc, True)
+        law = AgeingLaw(lambda t, s, p=p: lmo2nd_cal_rate(t, s, p), _const_prep, _const_eval(p.a_cyc), p.p_cal, p.p_cyc, True)
         self[code] = law
         return law
 
 
 LAWS: dict[int, AgeingLaw] = _Laws(
     {
-        int(ModelCode.NMC622): AgeingLaw(nmc622_cal_rate, _nmc622_cyc, NMC622.p_cal, NMC622.p_cyc, False),
-        int(ModelCode.LFP): AgeingLaw(lfp_cal_rate, _lfp_cyc, LFP.p_cal, LFP.p_cyc, True),
-        int(ModelCode.LMO_2NDLIFE): AgeingLaw(lmo2nd_cal_rate, _const_cyc(LMO_2NDLIFE.a_cyc), LMO_2NDLIFE.p_cal, LMO_2NDLIFE.p_cyc, True),
+        int(ModelCode.NMC622): AgeingLaw(nmc622_cal_rate, _nmc622_prep, _nmc622_eval, NMC622.p_cal, NMC622.p_cyc, False),
+        int(ModelCode.LFP): AgeingLaw(lfp_cal_rate, _lfp_prep, _lfp_eval, LFP.p_cal, LFP.p_cyc, True),
+        int(ModelCode.LMO_2NDLIFE): AgeingLaw(
+            lmo2nd_cal_rate, _const_prep, _const_eval(LMO_2NDLIFE.a_cyc), LMO_2NDLIFE.p_cal, LMO_2NDLIFE.p_cyc, True),
     }
 )
 
@@ -463,44 +489,51 @@ def anchor_levels(soc_min, soc_max, soc_mean, soc_var):
     return [soc_min, 0.5 * (soc_min + soc_max), soc_max], [w_bot, w_mid, w_top]
 
 
+def _compact(a: np.ndarray | None) -> np.ndarray | float | None:
+    """A broadcast scalar (stride 0) as a float, so elementwise maths on it costs nothing per battery."""
+    if a is None or a.ndim == 0 or (a.size and a.strides == (0,)):
+        return None if a is None else float(a.flat[0])
+    return a
+
+
 def _advance(law: AgeingLaw, cal: np.ndarray, cyc: np.ndarray, a: dict, conserve: bool):
     """Advance one model group by one step (see the module docstring for the window transform)."""
-    temp_k = a["temp_c"] + KELVIN
-    soc, dod, efc, c_chg, dt = a["soc_mean"], a["dod"], a["efc"], a["c_chg"], a["dt_days"]
+    temp_k = _compact(a["temp_c"]) + KELVIN
+    soc, dod, efc = _compact(a["soc_mean"]), _compact(a["dod"]), a["efc"]
+    c_chg, dt = _compact(a["c_chg"]), _compact(a["dt_days"])
     q = np.maximum(1.0 - cal - cyc, MIN_Q)
     k_cal = law.cal(temp_k, soc)
-    c_mean = 2.0 * efc / (HOURS_PER_DAY * np.maximum(dt, 1e-12))  # mean |C-rate| over the step
+    c_mean = efc * (2.0 / HOURS_PER_DAY) / np.maximum(dt, 1e-12)  # mean |C-rate| over the step
     new_cal = advance_power_state(cal, dt, k_cal, law.p_cal)
+    prep = law.cyc_prep(temp_k, soc, k_cal)
     if not conserve:
         # the same SOC swing moves fewer ampere-hours of a faded cell
-        k_cyc = law.cyc(temp_k, soc, dod, c_chg * q, c_mean * q, k_cal)
+        k_cyc = law.cyc_eval(prep, dod, c_chg * q, c_mean * q)
         return new_cal, advance_power_state(cyc, efc * q, k_cyc, law.p_cyc)
     r = 1.0 / q
-    soc_max = a["soc_max"]
+    soc_max = _compact(a["soc_max"])
     if soc_max is None:
         soc_max = np.minimum(1.0, soc + 0.5 * dod)
     soc_min = np.maximum(soc_max - dod, 0.0)
-    k_cyc = law.cyc(temp_k, soc, np.minimum(r * dod, 1.0), c_chg, c_mean, k_cal)
-    x_eff = efc
+    swing = r * dod
+    k_cyc = law.cyc_eval(prep, swing, c_chg, c_mean)  # rows whose swing leaves [0, 1] are redone below
     # where some anchor would stretch the swing past 0 or 1, follow the clipping per anchor level
-    clipped = (dod > 0) & ((soc_min + r * dod > 1.0) | (soc_max - r * dod < 0.0))
-    if clipped.any():
-        rows = np.flatnonzero(clipped)
-        var = a["soc_var"]
-        steps = a["charge_steps"]
-        sub = lambda v: v.take(rows) if v.ndim else v  # noqa: E731
-        k_rows, x_rows = _clipped_rates(
-            law, sub(temp_k), sub(soc), sub(dod), sub(efc), sub(c_chg), sub(c_mean), sub(k_cal),
-            sub(soc_min), sub(soc_max), None if var is None else sub(var), None if steps is None else sub(steps),
-            r.take(rows))
-        k_cyc = np.array(np.broadcast_to(k_cyc, efc.shape), dtype=float)
-        x_eff = np.array(efc, dtype=float)
-        k_cyc[rows] = k_rows
-        x_eff[rows] = x_rows
+    clipped = np.flatnonzero((soc_min + swing > 1.0) | (soc_max < swing))
+    if clipped.size == 0:
+        return new_cal, advance_power_state(cyc, efc, k_cyc, law.p_cyc)
+    sub = lambda v: v.take(clipped) if np.ndim(v) else v  # noqa: E731
+    var, steps = _compact(a["soc_var"]), _compact(a["charge_steps"])
+    k_rows, x_rows = _clipped_rates(
+        law, tuple(sub(v) for v in prep), sub(soc), sub(dod), sub(efc), sub(c_chg), sub(c_mean),
+        sub(soc_min), sub(soc_max), None if var is None else sub(var), None if steps is None else sub(steps), sub(r))
+    k_cyc = np.array(np.broadcast_to(k_cyc, np.shape(efc)), dtype=float)
+    x_eff = np.array(efc, dtype=float)
+    k_cyc[clipped] = k_rows
+    x_eff[clipped] = x_rows
     return new_cal, advance_power_state(cyc, x_eff, k_cyc, law.p_cyc)
 
 
-def _clipped_rates(law, temp_k, soc, dod, efc, c_chg, c_mean, k_cal, soc_min, soc_max, var, steps, r):
+def _clipped_rates(law, prep, soc, dod, efc, c_chg, c_mean, soc_min, soc_max, var, steps, r):
     """Cycle coefficient and cycle count of clipped rows, averaged over three anchor levels.
 
     Per anchor ``a``: the stretched swing is ``[a - r (a - min), a + r (max - a)]`` clipped to [0, 1];
@@ -513,8 +546,8 @@ def _clipped_rates(law, temp_k, soc, dod, efc, c_chg, c_mean, k_cal, soc_min, so
         var = dod * dod / 12.0  # SOC spread evenly over the day's range
     levels, weights = anchor_levels(soc_min, soc_max, soc, var)
     inv_p = 1.0 / law.p_cyc
-    num = np.zeros_like(efc)
-    x_tot = np.zeros_like(efc)
+    num = 0.0
+    x_tot = 0.0
     swing = r * dod
     for lvl, w in zip(levels, weights):
         lo = np.maximum(lvl - r * (lvl - soc_min), 0.0)
@@ -526,10 +559,11 @@ def _clipped_rates(law, temp_k, soc, dod, efc, c_chg, c_mean, k_cal, soc_min, so
         else:
             part = f * steps
             g = np.where((f < 1.0) & (part > 0), part / np.maximum(np.ceil(part - 1e-9), 1.0), 1.0)
-        k_j = law.cyc(temp_k, soc, dod_j, c_chg * g, c_mean * f, k_cal)
+        k_j = law.cyc_eval(prep, dod_j, c_chg * g, c_mean * f)
         x_j = efc * f
-        num += w * k_j ** inv_p * x_j
-        x_tot += w * x_j
+        num = num + w * k_j ** inv_p * x_j
+        x_tot = x_tot + w * x_j
+    x_tot = np.asarray(x_tot, dtype=float)
     k_eff = np.where(x_tot > 0, (num / np.where(x_tot > 0, x_tot, 1.0)) ** law.p_cyc, 0.0)
     return k_eff, x_tot
 
