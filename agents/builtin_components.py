@@ -1,11 +1,21 @@
-"""The project's own component types; importing this module registers them.
+"""The project's own component types, catalogued without importing them.
 
 It is the single provider the project lists in the ``evcycle.components`` entry-point group, the same
-group third-party packages use.
+group third-party packages use. Each entry names the parameter schema (a light module: validating a
+scenario imports only these) and the class (imported when a World is built), and the capabilities a
+peer may require of the type through a ``ComponentRef`` parameter.
 """
 
-import agents.fleet.component  # noqa: F401,E402  (ev_fleet)
-import agents.loads.component  # noqa: F401,E402  (load_curve, pv_profile)
-import agents.grid.agent  # noqa: F401,E402  (grid)
-import agents.lifecycle.component  # noqa: F401,E402  (ev_cohort)
-import facilities.collection  # noqa: F401,E402  (collection_point)
+from simcore.registry import register_lazy
+
+register_lazy("ev_fleet", component="agents.fleet.component:EVFleet", params="agents.fleet.params:FleetParams",
+              provides=("ev_fleet",))
+register_lazy("load_curve", component="agents.loads.component:LoadCurve",
+              params="agents.loads.params:LoadCurveParams")
+register_lazy("pv_profile", component="agents.loads.component:PVProfile",
+              params="agents.loads.params:PVProfileParams")
+register_lazy("grid", component="agents.grid.agent:GridAgent", params="agents.grid.params:GridParams")
+register_lazy("ev_cohort", component="agents.lifecycle.component:EVCohort",
+              params="agents.lifecycle.params:CohortParams")
+register_lazy("collection_point", component="facilities.collection:CollectionPoint",
+              params="facilities.collection_params:CollectionParams", provides=("battery_sink",))

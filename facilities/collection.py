@@ -25,25 +25,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from pydantic import Field
-
+from facilities.collection_params import CollectionParams
 from simcore.battery import BatteryStore, HandOffReason, HolderKind, MeasurementModel, RetiredBatteries, grade
-from simcore.component import Component, ComponentParams
-from simcore.registry import register
+from simcore.battery.lifecycle import handover_records
+from simcore.component import Component
 
 
-class CollectionParams(ComponentParams):
-    """A collection point with a grading station."""
-
-    site_id: int = Field(1, ge=1, description="holder id of this site in the battery store (FACILITY:<site_id>)")
-    grade_on_receipt: bool = Field(True, description="grade every received battery (EIS-like test + usage history)")
-    measurement_sigma_pct: float = Field(2.5, gt=0, le=50,
-                                         description="module capacity error at the reference test time (% of nominal)")
-    test_min_per_module: float = Field(10.0, gt=0, le=600, description="test time per module (min)")
-    within_pct: float = Field(5.0, gt=0, le=50, description="accuracy band for battery.soh_est_within_5pct (SOH points, %)")
-
-
-@register("collection_point")
 class CollectionPoint(Component):
     """Receives retired batteries, grades them and holds them (accounted) for the facility model."""
 
@@ -51,29 +38,24 @@ class CollectionPoint(Component):
 
     def setup(self) -> None:
         p: CollectionParams = self.params
-        self.site_id = p.site_id
+        self.store = self.world.batteries
+        self.site_id = self.store.holders.register(HolderKind.FACILITY, self.name)
         self.rng_grading = self.world.rng(f"{self.name}.grading")
         self.mm = MeasurementModel(sigma_pct=p.measurement_sigma_pct, test_time_min_per_module=p.test_min_per_module)
         self.batches: list[RetiredBatteries] = []
         self.est: list[np.ndarray] = []
         self.sigma: list[np.ndarray] = []
         self.test_min: list[np.ndarray] = []
-        self.store: BatteryStore | None = None
 
-    # -- the hand-off interface ----------------------------------------------------------------
-    def receive(self, store: BatteryStore, records: RetiredBatteries) -> None:
-        """Take over the batteries of ``records`` (already moved to FACILITY:site_id in ``store``)."""
-        if len(records) == 0:
+    # -- the battery-sink interface ------------------------------------------------------------
+    def receive(self, ids: np.ndarray, t_h: float, reasons: np.ndarray) -> None:
+        """Take over packs ``ids`` (moved here now) handed off for ``reasons`` (HandOffReason codes)."""
+        ids = np.asarray(ids, dtype=np.int64)
+        if ids.size == 0:
             return
-        if self.store is None:
-            self.store = store
-        elif store is not self.store:
-            raise ValueError(f"collection point {self.name!r} serves one battery store")
-        ids = records.battery_id
-        here = (store.col("holder_kind")[ids] == HolderKind.FACILITY) & (store.col("holder_id")[ids] == self.site_id)
-        if not here.all():
-            raise ValueError(f"batteries handed to {self.name!r} must be moved to FACILITY:{self.site_id} first "
-                             f"(hand_off(..., to_kind=HolderKind.FACILITY, to_id={self.site_id}))")
+        store = self.store
+        records = handover_records(store, ids, t_h, reasons, HolderKind.FACILITY, self.site_id)
+        store.transfer(ids, t_h, HolderKind.FACILITY, self.site_id)
         self.batches.append(records)
         if self.params.grade_on_receipt:
             g = grade(store, ids, self.rng_grading, self.mm)
@@ -95,10 +77,7 @@ class CollectionPoint(Component):
 
     def held_ids(self) -> np.ndarray:
         """Battery ids the store shows at this site now."""
-        if self.store is None:
-            return np.zeros(0, np.int64)
-        s = self.store
-        return np.flatnonzero((s.col("holder_kind") == HolderKind.FACILITY) & (s.col("holder_id") == self.site_id))
+        return self.store.held_by(HolderKind.FACILITY, self.site_id)
 
     def table(self) -> pd.DataFrame:
         """Received batteries: hand-off record plus the grade (``soh_est``, ``soh_sigma``)."""

@@ -15,16 +15,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import mesa
-from pydantic import BaseModel, ConfigDict
+
+from simcore.params import ComponentParams
 
 if TYPE_CHECKING:
     from simcore.world import World
 
-
-class ComponentParams(BaseModel):
-    """Base for parameter schemas: unknown keys are errors, values are validated on assignment."""
-
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+__all__ = ["Component", "ComponentParams"]
 
 
 class Component(mesa.Agent):
@@ -36,6 +33,8 @@ class Component(mesa.Agent):
     tick_order: ClassVar[int] = 100
     #: id prefixes this component answers in ``world.inspect("<prefix>:<key>")``, e.g. ("ev",)
     id_prefixes: ClassVar[tuple[str, ...]] = ()
+    #: capabilities peers may require through a ``ComponentRef`` parameter (``"battery_sink"``...)
+    provides: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, world: World, name: str, params: ComponentParams) -> None:
         super().__init__(world)

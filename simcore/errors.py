@@ -29,7 +29,8 @@ class InputError(Exception):
         shown = repr(self.value)
         if len(shown) > 80:
             shown = shown[:77] + "..."
-        return f"{self.file}: {self.key_path}: got {shown}; allowed: {self.allowed}"
+        where = self.file if self.key_path in ("", self.file) else f"{self.file}: {self.key_path}"
+        return f"{where}: got {shown}; allowed: {self.allowed}"
 
 
 class SupplyShortfallError(Exception):

@@ -18,8 +18,11 @@ from typing import Any
 import pandas as pd
 
 from simcore.errors import InputError
-from simcore.results import atomic_folder, dump_json
+from simcore.results import MANIFEST, RESULTS_FORMAT, check_destination, dump_json, results_folder, write_manifest
 from simcore.scenario import load_scenario
+
+#: what a sweep folder's own manifest says it is (its runs are results folders inside it)
+SWEEP_KIND = "sweep"
 
 
 @dataclass(frozen=True)
@@ -48,11 +51,11 @@ def grid_runs(grid: dict[str, Sequence[Any]], seeds: Sequence[int | None] = (Non
     return runs
 
 
-def _run_one(scenario_file: str, spec: RunSpec, out: str) -> dict[str, Any]:
+def _run_one(scenario_file: str, spec: RunSpec, out: str, overwrite: bool = False) -> dict[str, Any]:
     from simcore.runner import run_scenario
 
     scenario = load_scenario(scenario_file, variant=spec.variant, overrides=spec.overrides, seed=spec.seed)
-    folder, world = run_scenario(scenario, out=Path(out))
+    folder, world = run_scenario(scenario, out=Path(out), overwrite=overwrite)
     return {"run": spec.label, "folder": str(folder), **world.summary().to_dict()}
 
 
@@ -61,8 +64,30 @@ def _import_all(modules: Sequence[str]) -> None:
         importlib.import_module(name)
 
 
+def open_sweep_folder(out: Path, overwrite: bool = False) -> None:
+    """Check that ``out`` is a new path or an earlier sweep folder of ours, and mark a new one as ours.
+
+    Runs land in their own results folders inside it; an existing run folder is replaced only with
+    ``overwrite`` (each one checked as any results folder is).
+    """
+    import json
+
+    out = Path(out)
+    manifest_path = out / MANIFEST
+    if out.is_dir() and not out.is_symlink() and manifest_path.is_file():
+        try:
+            kind = json.loads(manifest_path.read_text(encoding="utf-8")).get("kind")
+        except (OSError, ValueError, AttributeError):
+            kind = None
+        if kind == SWEEP_KIND:
+            return
+    check_destination(out, overwrite=False)  # refuses any existing path that is not ours
+    out.mkdir(parents=True)
+    dump_json({"format": RESULTS_FORMAT, "kind": SWEEP_KIND, "files": []}, manifest_path)
+
+
 def run_sweep(scenario_file: str | Path, runs: list[RunSpec], out: Path, executor: Executor | None = None,
-              workers: int = 2, import_modules: Sequence[str] = ()) -> pd.DataFrame:
+              workers: int = 2, import_modules: Sequence[str] = (), overwrite: bool = False) -> pd.DataFrame:
     """Run every spec, each into ``out/<index>-<label>``; write ``out/sweep.json`` and return the KPI table.
 
     All specs are resolved first, so a bad value fails the sweep before any run starts. Worker
@@ -72,23 +97,28 @@ def run_sweep(scenario_file: str | Path, runs: list[RunSpec], out: Path, executo
     for spec in runs:
         load_scenario(scenario_file, variant=spec.variant, overrides=spec.overrides, seed=spec.seed)
     out = Path(out)
+    open_sweep_folder(out, overwrite=overwrite)
     folders = [str(out / f"{i:03d}-{_safe(spec.label)}") for i, spec in enumerate(runs)]
+    for folder in folders:  # refuse before any run starts, not after some have finished
+        check_destination(folder, overwrite=overwrite)
     own = executor is None and workers > 1 and len(runs) > 1
     pool = (ProcessPoolExecutor(max_workers=workers, initializer=_import_all, initargs=(tuple(import_modules),))
             if own else executor)
     try:
         if pool is None:
-            rows = [_run_one(str(scenario_file), spec, folder) for spec, folder in zip(runs, folders)]
+            rows = [_run_one(str(scenario_file), spec, folder, overwrite) for spec, folder in zip(runs, folders)]
         else:
-            futures = [pool.submit(_run_one, str(scenario_file), spec, folder) for spec, folder in zip(runs, folders)]
+            futures = [pool.submit(_run_one, str(scenario_file), spec, folder, overwrite)
+                       for spec, folder in zip(runs, folders)]
             rows = [f.result() for f in futures]
     finally:
         if own:
             pool.shutdown()
     table = pd.DataFrame(rows).set_index("run")
-    with atomic_folder(out / "sweep") as tmp:
+    with results_folder(out / "sweep", overwrite=True) as tmp:  # the table of this sweep folder of ours
         dump_json({"scenario_file": str(scenario_file), "runs": rows}, tmp / "sweep.json")
         table.drop(columns=["folder"]).to_csv(tmp / "kpis.csv")
+        write_manifest(tmp, {"kind": "sweep_table", "scenario_file": str(scenario_file)})
     return table
 
 

@@ -1,7 +1,22 @@
-"""The results folder, written atomically: build everything in a hidden sibling, then rename.
+"""Results folders: written atomically, never written over anything that is not one of ours.
 
-An interrupted run leaves no half-written results folder: either the old folder (if any) is still
-there untouched, or the new one is complete.
+A results folder is a directory holding ``manifest.json`` whose ``format`` names this project and whose
+``files`` list everything the folder holds. Every command that writes one goes through
+:func:`results_folder`:
+
+* the destination is checked before any work starts: an existing path that is not a results folder
+  (a user's folder, a file, a symbolic link, the working directory or one of its parents) is refused
+  with a message saying what to do; an earlier results folder is replaced only with ``overwrite``, and
+  only if it holds nothing but what its manifest lists (and plots this project drew into it);
+* everything is built in a hidden sibling (``.NAME.partial-*``) and renamed into place at the end, so
+  an interrupted or failed run leaves no half-written folder, and the earlier results (if replaced)
+  stay intact until the new ones are complete.
+
+Files outside results folders (``battery age --out q.csv``, ``plot --out fig.png``) go through
+:func:`new_file`: written whole, never replacing an existing path.
+
+Readers (:func:`read_summary`, :func:`read_timeseries`...) turn missing or corrupt files into
+:class:`~simcore.errors.InputError`.
 """
 
 from __future__ import annotations
@@ -11,18 +26,28 @@ import json
 import math
 import os
 import platform
+import secrets
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pandas as pd
+from simcore.errors import InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 TRACKED_PACKAGES = ("evcycle", "simpy", "mesa", "numpy", "pandas", "pyomo", "highspy", "pydantic", "pyarrow")
+MANIFEST = "manifest.json"
+#: the ``format`` a manifest carries; folders with another (or none) are not ours to replace
+RESULTS_FORMAT = "evcycle-results-1"
+#: sub-folder of a results folder that ``evcycle plot`` draws into by default
+PLOTS_DIR = "plots"
+PLOT_SUFFIXES = (".png", ".html", ".svg", ".pdf")
 
 
 def package_versions() -> dict[str, str]:
@@ -38,6 +63,9 @@ def package_versions() -> dict[str, str]:
 
 def to_jsonable(value: Any) -> Any:
     """Plain JSON types; non-finite floats become None so the file stays strict JSON."""
+    import numpy as np
+    import pandas as pd
+
     if isinstance(value, dict):
         return {str(k): to_jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -62,36 +90,311 @@ def dump_json(data: Any, path: Path) -> None:
                     encoding="utf-8")
 
 
-@contextmanager
-def atomic_folder(out: Path) -> Iterator[Path]:
-    """Yield a temporary folder beside ``out``; on success it replaces ``out`` in one rename."""
-    out = Path(out).absolute()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+# ------------------------------------------------------------------------------------------------
+# What is ours
+
+
+def read_manifest(folder: Path | str) -> dict[str, Any] | None:
+    """The manifest of a results folder of this project, or None if ``folder`` is not one."""
+    folder = Path(folder)
+    path = folder / MANIFEST
+    if folder.is_symlink() or not folder.is_dir() or path.is_symlink() or not path.is_file():
+        return None
     try:
-        yield tmp
-        if out.exists():
-            trash = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-            os.replace(out, trash / out.name)
-            os.replace(tmp, out)
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    if data.get("format") == RESULTS_FORMAT and isinstance(data.get("files"), list):
+        return data
+    versions = data.get("versions")
+    if isinstance(versions, dict) and "evcycle" in versions:  # written before manifests listed their files
+        return data
+    return None
+
+
+def is_results_folder(folder: Path | str) -> bool:
+    """Whether ``folder`` is a results folder written by this project."""
+    return read_manifest(folder) is not None
+
+
+def foreign_entries(folder: Path, manifest: dict[str, Any]) -> list[str]:
+    """Entries of a results folder that its manifest does not account for (a user's files)."""
+    listed = manifest.get("files")
+    if isinstance(listed, list):
+        ours = {str(f) for f in listed} | {MANIFEST}
+        is_ours = ours.__contains__
+    else:  # an older manifest: only the kinds of file results folders hold
+        def is_ours(name: str) -> bool:
+            return name == MANIFEST or name.endswith((".json", ".parquet", ".csv"))
+    foreign = []
+    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
+        if entry.name == PLOTS_DIR and entry.is_dir() and not entry.is_symlink():
+            foreign += [f"{PLOTS_DIR}/{p.name}" for p in sorted(entry.iterdir())
+                        if p.is_symlink() or not p.is_file() or p.suffix not in PLOT_SUFFIXES]
+        elif entry.is_symlink() or not entry.is_file() or not is_ours(entry.name):
+            foreign.append(entry.name)
+    return foreign
+
+
+# ------------------------------------------------------------------------------------------------
+# Writing a results folder
+
+
+@dataclass
+class _Destination:
+    """A checked destination and the hidden sibling the new results are built in."""
+
+    out: Path
+    option: str
+    replace: bool
+    tmp: Path | None = None
+    created_parents: list[Path] = field(default_factory=list)
+
+    def commit(self) -> None:
+        """Put the finished folder in place (replacing the earlier results folder, if allowed)."""
+        assert self.tmp is not None
+        out = self.out
+        trash = None
+        if self.replace and out.exists():
+            manifest = read_manifest(out)
+            if manifest is None or foreign_entries(out, manifest):  # changed while we ran
+                raise InputError(self.option, self.option, str(out),
+                                 "an earlier results folder that still holds only results (it changed during "
+                                 f"the run; the new results are kept in {self.tmp})")
+            trash = out.with_name(f".{out.name}.old-{secrets.token_hex(4)}")
+            os.rename(out, trash)
+        elif out.exists() or out.is_symlink():
+            raise InputError(self.option, self.option, str(out),
+                             f"a new path (something appeared there during the run; the new results are kept "
+                             f"in {self.tmp})")
+        os.rename(self.tmp, out)
+        self.tmp = None
+        if trash is not None:
             shutil.rmtree(trash, ignore_errors=True)
-        else:
-            os.replace(tmp, out)
+
+    def abandon(self) -> None:
+        """Remove what this destination created (the hidden sibling, parents made for it)."""
+        if self.tmp is not None:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            self.tmp = None
+        for parent in reversed(self.created_parents):
+            try:
+                parent.rmdir()  # only if still empty
+            except OSError:
+                break
+
+
+def _refuse(option: str, out: Any, allowed: str) -> InputError:
+    return InputError(option, option, str(out), allowed)
+
+
+def check_destination(out: Path | str, *, overwrite: bool = False, option: str = "--out") -> _Destination:
+    """Check that results may be written at ``out``; nothing is created. See the module docstring."""
+    if not isinstance(out, (str, os.PathLike)):  # argparse gives [] for "--out=--"
+        raise _refuse(option, out, "a folder path")
+    text = str(out)
+    if not text.strip():
+        raise _refuse(option, text, "a folder path (empty given)")
+    path = Path(os.path.abspath(os.path.expanduser(text)))
+    try:
+        real = path.resolve()
+        cwd = Path.cwd().resolve()
+    except (OSError, RuntimeError) as exc:
+        raise _refuse(option, text, f"a path that can be resolved ({exc})") from None
+    if real == cwd or real in cwd.parents:
+        raise _refuse(option, text, "a new folder for the results, not the working directory or one of its parents")
+    if path.is_symlink():
+        raise _refuse(option, text, "a path that is not a symbolic link (results never replace links)")
+    replace = False
+    if path.exists():
+        if not path.is_dir():
+            raise _refuse(option, text, "a new folder name: this path is a file, and results never replace files")
+        manifest = read_manifest(path)
+        if manifest is None:
+            raise _refuse(option, text, "a new folder name: this folder exists and is not an evcycle results "
+                                        "folder (no manifest.json of ours), so it is left alone")
+        if not overwrite:
+            raise _refuse(option, text, "a new folder name, or --overwrite to replace these earlier results")
+        foreign = foreign_entries(path, manifest)
+        if foreign:
+            raise _refuse(option, text, f"a results folder holding only results: it also holds {foreign[0]!r}"
+                                        f"{f' and {len(foreign) - 1} more' if len(foreign) > 1 else ''}, "
+                                        "which are not ours; move them out or choose a new folder name")
+        replace = True
+    ancestor = path.parent
+    while not ancestor.exists() and not ancestor.is_symlink():
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise _refuse(option, text, f"a path whose parents are folders ({ancestor} is a file)")
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise _refuse(option, text, f"a folder you can write in ({ancestor} is not writable)")
+    return _Destination(path, option, replace)
+
+
+def _open_destination(dest: _Destination) -> _Destination:
+    """Create missing parents and the hidden sibling (an OSError becomes an InputError)."""
+    missing = []
+    p = dest.out.parent
+    while not p.exists():
+        missing.append(p)
+        p = p.parent
+    try:
+        for parent in reversed(missing):
+            parent.mkdir()
+            dest.created_parents.append(parent)
+        dest.tmp = Path(tempfile.mkdtemp(prefix=f".{dest.out.name}.partial-", dir=dest.out.parent))
+    except OSError as exc:
+        dest.abandon()
+        raise _refuse(dest.option, dest.out, f"a folder you can write in ({exc.strerror or exc})") from None
+    return dest
+
+
+@contextmanager
+def results_folder(out: Path | str, *, overwrite: bool = False, option: str = "--out") -> Iterator[Path]:
+    """Check ``out``, yield an empty hidden folder beside it, and on success rename it into place.
+
+    Write :func:`write_manifest` last, inside the block. On any exception (Ctrl-C included) nothing is
+    left behind and an earlier results folder at ``out`` is untouched.
+    """
+    dest = _open_destination(check_destination(out, overwrite=overwrite, option=option))
+    try:
+        assert dest.tmp is not None
+        yield dest.tmp
+        try:
+            dest.commit()
+        except OSError as exc:
+            raise _refuse(option, out, f"a folder you can write in ({exc.strerror or exc})") from None
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        dest.abandon()
         raise
+
+
+def write_manifest(folder: Path, data: dict[str, Any]) -> None:
+    """Write ``manifest.json`` last: ``data`` plus the format and the list of every file in ``folder``."""
+    files = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+    dump_json({**data, "format": RESULTS_FORMAT, "files": files}, folder / MANIFEST)
 
 
 def write_results(out: Path, *, manifest: dict[str, Any], summary: dict[str, Any],
                   timeseries: pd.DataFrame, events: pd.DataFrame | None = None,
-                  extra: Callable[[Path], None] | None = None) -> Path:
+                  extra: Callable[[Path], None] | None = None, overwrite: bool = False) -> Path:
     """Write a complete results folder at ``out`` atomically and return its path."""
-    with atomic_folder(out) as tmp:
-        dump_json(summary, tmp / "summary.json")
-        timeseries.to_parquet(tmp / "timeseries.parquet", index=False)
-        if events is not None:
-            events.to_parquet(tmp / "events.parquet", index=False)
-        if extra is not None:
-            extra(tmp)
-        dump_json(manifest, tmp / "manifest.json")
+    with results_folder(out, overwrite=overwrite) as tmp:
+        write_results_into(tmp, manifest=manifest, summary=summary, timeseries=timeseries, events=events,
+                           extra=extra)
     return Path(out)
+
+
+def write_results_into(tmp: Path, *, manifest: dict[str, Any], summary: dict[str, Any],
+                       timeseries: pd.DataFrame, events: pd.DataFrame | None = None,
+                       extra: Callable[[Path], None] | None = None) -> None:
+    """The files of a run's results folder, into an open (hidden) folder; the manifest last."""
+    dump_json(summary, tmp / "summary.json")
+    timeseries.to_parquet(tmp / "timeseries.parquet", index=False)
+    if events is not None:
+        events.to_parquet(tmp / "events.parquet", index=False)
+    if extra is not None:
+        extra(tmp)
+    write_manifest(tmp, manifest)
+
+
+# ------------------------------------------------------------------------------------------------
+# Single files
+
+
+@contextmanager
+def new_file(path: Path | str, *, option: str = "--out", replace_inside: Path | None = None) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; on success it becomes ``path``, which must not exist.
+
+    ``replace_inside``: a results folder of ours; a file at ``path`` inside it may be replaced (a plot
+    drawn again into the results it shows). Parents are created as needed (and removed on failure).
+    """
+    if not isinstance(path, (str, os.PathLike)):
+        raise _refuse(option, path, "a file path")
+    text = str(path)
+    if not text.strip():
+        raise _refuse(option, text, "a file path (empty given)")
+    target = Path(os.path.abspath(os.path.expanduser(text)))
+    inside = replace_inside is not None and is_results_folder(replace_inside) and \
+        Path(os.path.abspath(replace_inside)) in target.parents
+    if target.is_symlink() or (target.exists() and not (inside and target.is_file())):
+        raise _refuse(option, text, "a new file name: this path exists and is not ours to replace")
+    dest = _Destination(target, option, replace=False)
+    ancestor = target.parent
+    while not ancestor.exists() and not ancestor.is_symlink():
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise _refuse(option, text, f"a path whose parents are folders ({ancestor} is a file)")
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise _refuse(option, text, f"a folder you can write in ({ancestor} is not writable)")
+    _open_destination(dest)
+    assert dest.tmp is not None
+    tmp_file = dest.tmp / target.name
+    try:
+        yield tmp_file
+        if not tmp_file.is_file():
+            raise RuntimeError(f"nothing was written to {tmp_file}")
+        try:
+            if inside:
+                os.replace(tmp_file, target)
+            else:
+                os.link(tmp_file, target)  # fails if something appeared there meanwhile: never replaces
+        except FileExistsError:
+            raise _refuse(option, text, "a new file name (something appeared there while writing)") from None
+        except OSError as exc:
+            raise _refuse(option, text, f"a file you can write ({exc.strerror or exc})") from None
+        shutil.rmtree(dest.tmp, ignore_errors=True)
+        dest.tmp = None
+    except BaseException:
+        dest.abandon()
+        raise
+
+
+# ------------------------------------------------------------------------------------------------
+# Reading results back
+
+
+def results_file(folder: Path | str, name: str) -> Path:
+    """``folder/name`` of a results folder, or an InputError saying what is missing."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputError(folder, "(folder)", str(folder), "an existing results folder")
+    path = folder / name
+    if not path.is_file():
+        raise InputError(path, "(file)", str(folder), f"a results folder holding {name}")
+    return path
+
+
+def read_summary(folder: Path | str) -> dict[str, Any]:
+    """The KPIs of a results folder (``summary.json``)."""
+    path = results_file(folder, "summary.json")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise InputError(path, "(file)", str(exc)[:60], "a complete summary.json written by evcycle run") from None
+    if not isinstance(data, dict):
+        raise InputError(path, "(top level)", type(data).__name__, "a JSON object of KPIs")
+    return data
+
+
+def read_parquet(folder: Path | str, name: str) -> pd.DataFrame:
+    """A Parquet table of a results folder (``timeseries.parquet``, ``events.parquet``...)."""
+    import pandas as pd
+
+    path = results_file(folder, name)
+    try:
+        return pd.read_parquet(path)
+    except Exception as exc:  # pyarrow raises several types for a damaged file
+        raise InputError(path, "(file)", f"{type(exc).__name__}: {str(exc)[:50]}",
+                         f"a complete {name} written by evcycle run") from None
+
+
+def read_timeseries(folder: Path | str) -> pd.DataFrame:
+    """The recorded series of a results folder, with a ``time`` column."""
+    df = read_parquet(folder, "timeseries.parquet")
+    if "time" not in df.columns:
+        raise InputError(Path(folder) / "timeseries.parquet", "(columns)", list(df.columns)[:5],
+                         "a table with a time column")
+    return df

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import math
 import time
 from contextlib import nullcontext
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from simcore.results import package_versions, write_results
+from simcore.results import package_versions, results_folder, write_results_into
 from simcore.scenario.loader import ResolvedScenario
-from simcore.world import World
+
+if TYPE_CHECKING:
+    from simcore.world import World
 
 
 def default_out_dir(scenario: ResolvedScenario) -> Path:
@@ -18,7 +21,7 @@ def default_out_dir(scenario: ResolvedScenario) -> Path:
     return Path("runs") / f"{label}-seed{scenario.seed}"
 
 
-def run_to_end(world: World, progress: bool = False) -> float:
+def run_to_end(world: "World", progress: bool = False) -> float:
     """Run the world over its horizon, a simulated day at a time (so a progress bar can move)."""
     started = time.perf_counter()
     days = world.clock.days
@@ -40,30 +43,44 @@ def _progress_bar():
                     TextColumn("days"), TimeElapsedColumn(), transient=True)
 
 
-def run_scenario(scenario: ResolvedScenario, out: Path | None = None, progress: bool = False) -> tuple[Path, World]:
-    """Build, run and write results; returns the results folder and the finished world."""
+def run_scenario(scenario: ResolvedScenario, out: Path | None = None, progress: bool = False,
+                 overwrite: bool = False) -> tuple[Path, "World"]:
+    """Build, run and write results; returns the results folder and the finished world.
+
+    The destination is checked before the world is built (a refused ``out`` costs no simulation), and
+    nothing appears at ``out`` unless the run completes.
+    """
+    from simcore.world import World
+
     out = Path(out) if out is not None else default_out_dir(scenario)
-    started = time.perf_counter()
-    world = World(scenario)
-    build_s = time.perf_counter() - started
-    run_s = run_to_end(world, progress=progress)
-    summary = world.summary().to_dict()
-    manifest: dict[str, Any] = {
-        "scenario_file": scenario.file,
-        "scenario": scenario.as_dict(),
-        "seed": scenario.seed,
-        "variant": scenario.variant,
-        "versions": package_versions(),
-        "wall_time_s": {"build": build_s, "run": run_s, "total": time.perf_counter() - started},
-        "series_units": world.recorder.units,
-        "events_recorded": len(world.trace.events),
-        "events_dropped": world.trace.dropped,
-    }
+    with results_folder(out, overwrite=overwrite) as tmp:
+        started = time.perf_counter()
+        world = World(scenario)
+        build_s = time.perf_counter() - started
+        run_s = run_to_end(world, progress=progress)
+        summary = world.summary().to_dict()
+        manifest: dict[str, Any] = {
+            "scenario_file": scenario.file,
+            "scenario": scenario.as_dict(),
+            "seed": scenario.seed,
+            "variant": scenario.variant,
+            "overrides": scenario.overrides,
+            "versions": package_versions(),
+            "wall_time_s": {"build": build_s, "run": run_s, "total": time.perf_counter() - started},
+            "series_units": world.recorder.units,
+            "events_recorded": len(world.trace.events),
+            "events_dropped": world.trace.dropped,
+            # KPIs with no value (NaN: nothing to average, e.g. no pack reached ten years) become null in
+            # summary.json; an infinite KPI would be a bug or an input the checks should have refused
+            "kpis_without_value": sorted(k for k, v in summary.items() if isinstance(v, float) and math.isnan(v)),
+            "kpis_infinite": sorted(k for k, v in summary.items() if isinstance(v, float) and math.isinf(v)),
+        }
 
-    def component_tables(folder: Path) -> None:
-        for component in world.components.values():
-            component.write_tables(folder)
+        def component_tables(folder: Path) -> None:
+            world.write_tables(folder)
+            for component in world.components.values():
+                component.write_tables(folder)
 
-    write_results(out, manifest=manifest, summary=summary, timeseries=world.timeseries(),
-                  events=world.trace.frame(), extra=component_tables)
+        write_results_into(tmp, manifest=manifest, summary=summary, timeseries=world.timeseries(),
+                           events=world.trace.frame(), extra=component_tables)
     return out, world

@@ -55,6 +55,7 @@ class World(mesa.Model):
         self.trace = Trace(limit=scenario.trace.limit)
         self.trace.verbose_kinds.update(scenario.trace.kinds)
         self.recorder = Recorder(self.clock.times)
+        self._batteries = None  # the battery store, made on first use (world.batteries)
         self.components: dict[str, Component] = {}
         for spec in scenario.components:
             from simcore.registry import get_type
@@ -72,6 +73,41 @@ class World(mesa.Model):
         for component in self.components.values():
             component.setup()
         self.env.process(self._ticker())
+        self.battery_violations = [0, 0]  # packs, modules found unaccounted by the daily checks
+        if self._batteries is not None:
+            self.env.process(self._battery_checks())
+
+    @property
+    def batteries(self):
+        """The one battery store of this world (``simcore.battery.BatteryStore``): every component that
+        holds packs or modules keeps them here, under holder ids it registers in ``batteries.holders``."""
+        if self._batteries is None:
+            from simcore.battery.store import BatteryStore
+
+            self._batteries = BatteryStore(strict_holders=True)
+            self._batteries.on_move = self._battery_moved
+        return self._batteries
+
+    @property
+    def has_batteries(self) -> bool:
+        """Whether any component made the battery store (and it holds something)."""
+        return self._batteries is not None and (len(self._batteries) > 0 or self._batteries.n_modules_total > 0)
+
+    def _battery_moved(self, what, ids, t_h, from_kind, from_id, to_kind, to_id) -> None:
+        """``battery.moved`` / ``module.moved`` events, one per item, built only when someone listens."""
+        kind = "battery.moved" if what == "battery" else "module.moved"
+        if not self.wants(kind):
+            return
+        store = self._batteries
+        label = store.passport if what == "battery" else store.module_label
+        names = store.holders
+        for i, fk, fi in zip(ids.tolist(), from_kind.tolist(), from_id.tolist()):
+            self.emit(kind, "batteries", **{what: label(i), "from": names.name(fk, fi),
+                                            "to": names.name(to_kind, to_id) if to_id >= 0 else "PACK"})
+
+    def peer(self, name: str) -> Component:
+        """The component named by a ``ComponentRef`` parameter (the loader checked it exists and fits)."""
+        return self.components[name]
 
     # -- construction --------------------------------------------------------------------------
     @classmethod
@@ -110,6 +146,14 @@ class World(mesa.Model):
         yield self.env.timeout(clock.horizon_h - self.env.now)
         self._finish()
 
+    def _battery_checks(self):
+        """Every simulated day (after the day's ticks), check what moved in the store that day."""
+        for day in range(1, self.clock.days + 1):
+            yield self.env.timeout(day * 24.0 - self.env.now)
+            bad_packs, bad_modules = self._batteries.check_recent()
+            self.battery_violations[0] += bad_packs
+            self.battery_violations[1] += bad_modules
+
     def _finish(self) -> None:
         if not self.finished:
             self.finished = True
@@ -144,17 +188,25 @@ class World(mesa.Model):
         self.trace.remove_breakpoint(bp_id)
 
     def inspect(self, key: str) -> dict[str, Any]:
-        """A plain-data view of a component (``"fleet"``) or an entity (``"ev:12"``, ``"battery:B0001"``)."""
+        """A plain-data view of a component (``"fleet"``) or an entity (``"ev:12"``, ``"battery:B000123"``,
+        ``"module:M0000042"``: their whole journey)."""
         if key in self.components:
             return self.components[key].inspect(None)
         prefix, _, rest = key.partition(":")
+        if prefix in ("battery", "module") and rest:
+            if not self.has_batteries:
+                raise KeyError("this world holds no batteries")
+            if prefix == "battery":
+                return self.batteries[rest].as_dict()
+            return self.batteries.module(rest).as_dict()
         if prefix in self.components and rest:
             return self.components[prefix].inspect(rest)
         for component in self.components.values():
             if prefix in component.id_prefixes:
                 return component.inspect(rest)
         known = sorted(self.components) + sorted(
-            f"{p}:<id>" for c in self.components.values() for p in c.id_prefixes)
+            f"{p}:<id>" for c in self.components.values() for p in c.id_prefixes) + (
+            ["battery:<passport>", "module:<id>"] if self.has_batteries else [])
         raise KeyError(f"nothing answers to {key!r}; try one of: {', '.join(known)}")
 
     def summary(self) -> pd.Series:
@@ -162,7 +214,28 @@ class World(mesa.Model):
         values: dict[str, Any] = {}
         for component in self.components.values():
             values.update(component.summary())
+        if self.has_batteries:
+            values.update(self._battery_summary())
         return pd.Series(dict(sorted(values.items())), dtype=object)
+
+    def _battery_summary(self) -> dict[str, Any]:
+        """Counts of the battery store and its invariants (daily checks of what moved, plus a full check)."""
+        store = self._batteries
+        out: dict[str, Any] = {"battery.count": len(store), "module.count": store.n_modules_total,
+                               "battery.unaccounted": int(store.unaccounted()) + self.battery_violations[0],
+                               "module.unaccounted": int(store.modules_unaccounted()) + self.battery_violations[1]}
+        for kind, count in store.counts_by_holder().items():
+            if count and kind not in ("NONE", "PACK"):
+                out[f"battery.at_{kind.lower()}"] = count
+        return out
+
+    def write_tables(self, folder: Path) -> None:
+        """The battery store's passports, modules and holder logs (Parquet), when the world holds batteries."""
+        if not self.has_batteries:
+            return
+        for name, frame in self._batteries.to_frames().items():
+            if len(frame):
+                frame.to_parquet(Path(folder) / f"batteries_{name}.parquet", index=False)
 
     def timeseries(self) -> pd.DataFrame:
         """Recorded series for the ticks done so far, with a ``time`` column."""

@@ -29,16 +29,23 @@ def save_figure(fig: plt.Figure, out: Path, dpi: int = 110) -> Path:
 
 
 def read_timeseries(results: Path) -> pd.DataFrame:
-    path = Path(results) / "timeseries.parquet"
-    if not path.is_file():
-        raise InputError(path, "(file)", str(results), "a results folder holding timeseries.parquet")
-    return pd.read_parquet(path)
+    """The recorded series of a results folder (an InputError if missing, damaged or empty)."""
+    from simcore.results import read_timeseries as read
+
+    frame = read(results)
+    if frame.empty:
+        raise InputError(Path(results) / "timeseries.parquet", "(rows)", 0, "a run with at least one recorded tick")
+    return frame
 
 
 def select_day(frame: pd.DataFrame, day: str | None) -> pd.DataFrame:
     """Rows of one calendar day (``YYYY-MM-DD``); the last simulated day when ``day`` is None."""
     dates = frame["time"].dt.normalize()
-    target = dates.iloc[-1] if day is None else pd.Timestamp(day)
+    first, last = dates.iloc[0].date(), dates.iloc[-1].date()
+    try:
+        target = dates.iloc[-1] if day is None else pd.Timestamp(day).normalize()
+    except (ValueError, TypeError):
+        raise InputError("--day", "day", day, f"a date YYYY-MM-DD from {first} to {last}") from None
     picked = frame[dates == target]
     if picked.empty:
         raise InputError("--day", "day", day, f"a simulated day from {dates.iloc[0].date()} to {dates.iloc[-1].date()}")

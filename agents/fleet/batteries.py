@@ -25,41 +25,11 @@ from dataclasses import replace
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from agents.fleet.params import BatteryOptions
 from simcore.battery import (BatteryStore, DailyStressors, HolderKind, cell_temperature_c, monthly_ambient_c,
                              v2g_extra_loss)
 from simcore.battery.profile import CHARGE_THRESHOLD_C
-
-
-class BatteryOptions(BaseModel):
-    """The ``batteries:`` block of an ``ev_fleet`` (units in every name)."""
-
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
-
-    chemistry: Literal["NMC622", "NMC811", "NCA", "LFP", "LMO"] = Field(
-        "NMC622", description="chemistry of the packs that are not LFP (ageing model per docs/battery.md)")
-    lfp_share: float = Field(0.0, ge=0, le=1, description="share of EVs with an LFP pack (0-1)")
-    climate_site: Literal["tokyo", "fukuoka"] = Field(
-        "tokyo", description="column of the monthly ambient table (JMA 1991-2020 normals)")
-    pack_offset_c: float = Field(5.0, ge=-20, le=30,
-                                 description="cell temperature above ambient (K); assumption, docs/battery.md")
-    modules_per_pack: int = Field(8, ge=1, le=64, description="modules per pack (count)")
-    record_soh_every_days: int = Field(0, ge=0, description="append every pack's SOH to the SOH log every N days (0: never)")
-    initial_age_y: float = Field(
-        0.0, ge=0, le=30, description="packs start this old: pre-aged in one exact step of typical use (years)")
-    initial_efc_per_day: float = Field(
-        0.07, ge=0, le=5, description="pre-ageing: equivalent full cycles per day (ev_fleet default tables: 0.07)")
-    initial_soc_mean_pct: float = Field(
-        82.0, ge=0, le=100, description="pre-ageing: time-mean SOC (ev_fleet default tables: 82 %)")
-    initial_dod_pct: float = Field(
-        28.0, ge=0, le=100, description="pre-ageing: depth of discharge per cycle (ev_fleet default tables: 28 %)")
-
-    @model_validator(mode="after")
-    def _check(self) -> BatteryOptions:
-        if self.chemistry == "LFP" and self.lfp_share not in (0.0, 1.0):
-            raise ValueError("chemistry LFP with a partial lfp_share is ambiguous; use chemistry NMC622 and lfp_share")
-        return self
 
 
 class SparseStressorTracker:
@@ -134,7 +104,8 @@ class FleetBatteries:
 
     def __init__(self, options: BatteryOptions, battery_kwh: np.ndarray, km_per_kwh: np.ndarray,
                  energy_kwh: np.ndarray, km: np.ndarray, *, tick_h: float, ticks_per_day: int,
-                 first_day_of_year: int, rng: np.random.Generator) -> None:
+                 first_day_of_year: int, rng: np.random.Generator, store: BatteryStore | None = None,
+                 holder_base: int = 0) -> None:
         self.o = options
         n = self.n = int(battery_kwh.size)
         self.nominal_kwh = np.asarray(battery_kwh, dtype=np.float64)
@@ -145,14 +116,17 @@ class FleetBatteries:
         self.monthly_c = monthly_ambient_c(options.climate_site)
         lfp = rng.random(n) < options.lfp_share
         chem = np.where(lfp, "LFP", options.chemistry).tolist()
-        self.store = BatteryStore(modules_per_pack=options.modules_per_pack, capacity=max(n, 1))
-        # battery i sits in EV i (the fleet's rows never change), created at the start of the run
-        self.ids = self.store.create(n, chem, self.nominal_kwh, 0.0, HolderKind.VEHICLE, np.arange(n), rng)
+        self.store = store if store is not None else BatteryStore(capacity=max(n, 1))
+        # battery ids[i] sits in EV i (vehicle holder holder_base + i), all made at the start of the run in
+        # one call, so the fleet's packs are one contiguous slice of the (shared) store
+        self.ids = self.store.create(n, chem, self.nominal_kwh, 0.0, HolderKind.VEHICLE, holder_base + np.arange(n), rng,
+                                     modules_per_pack=options.modules_per_pack)
+        self.rows = slice(int(self.ids[0]), int(self.ids[-1]) + 1) if n else slice(0, 0)
         self.prev_energy = np.asarray(energy_kwh, dtype=np.float64).copy()
         if options.initial_age_y > 0:
             self._pre_age(options)
         # history at the start of the run (pre-ageing included), so KPIs cover the simulated days only
-        self._base = {k: self.store.col(k).copy() for k in ("throughput_kwh", "efc", "temp_c_days")}
+        self._base = {k: self.store.col(k)[self.rows].copy() for k in ("throughput_kwh", "efc", "temp_c_days")}
         self.acc = SparseStressorTracker(self.prev_energy / self.nominal_kwh, tick_h)
         self.day_energy0 = np.asarray(energy_kwh, dtype=np.float64).copy()
         self.day_km0 = np.asarray(km, dtype=np.float64).copy()
@@ -180,7 +154,7 @@ class FleetBatteries:
         st = DailyStressors(soc_mean=o.initial_soc_mean_pct / 100.0, temp_c=float(self.monthly_c.mean()) + o.pack_offset_c,
                             dod=o.initial_dod_pct / 100.0, efc=efc, c_chg=0.15, dt_days=step_days)
         for _ in range(steps):
-            self.store.age(slice(None), st, throughput_kwh=2.0 * efc * self.nominal_kwh)
+            self.store.age(self.rows, st, throughput_kwh=2.0 * efc * self.nominal_kwh)
 
     def _cell_temp(self, day: int) -> float:
         return float(cell_temperature_c(np.array([self.doy0 + day]), self.monthly_c, self.o.pack_offset_c)[0])
@@ -216,11 +190,11 @@ class FleetBatteries:
         v2g = self.v2g_out_kwh
         if v2g.any():
             self._attribute_v2g(s, v2g)
-        self.store.age(slice(None), s, throughput_kwh=into + out, v2g_throughput_kwh=2.0 * v2g)
+        self.store.age(self.rows, s, throughput_kwh=into + out, v2g_throughput_kwh=2.0 * v2g)
         self.days_aged += 1
         every = self.o.record_soh_every_days
         if every and self.days_aged % every == 0:
-            self.store.record_soh((day + 1) * 24.0)
+            self.store.record_soh((day + 1) * 24.0, self.ids)
         self.day = day + 1
         self.temp_c = self._cell_temp(self.day)
         self.day_energy0 = np.asarray(energy_kwh, dtype=np.float64).copy()
@@ -237,8 +211,8 @@ class FleetBatteries:
         with_v2g = s.take(rows)
         efc_wo = np.maximum(with_v2g.efc - v2g_out_kwh[rows] / self.nominal_kwh[rows], 0.0)
         without = replace(with_v2g, efc=efc_wo)
-        state = self.store.ageing_state(rows)
-        fade = self.store.col("fade_scalar")[rows]
+        state = self.store.ageing_state(self.ids[rows])
+        fade = self.store.col("fade_scalar")[self.ids[rows]]
         self.v2g_extra_loss[rows] += fade * v2g_extra_loss(state, with_v2g, without,
                                                            conserve_energy=self.store.conserve_energy)
         self.v2g_days[rows] += 1
@@ -253,14 +227,13 @@ class FleetBatteries:
         run = {k: st.col(k)[self.ids] - v for k, v in self._base.items()}  # over the simulated days
         days = max(self.days_aged, 1)
         out: dict[str, Any] = {
-            "battery.count": int(self.n),
+            "battery.fleet_packs": int(self.n),
             "battery.mean_soh": float(soh.mean()) if self.n else float("nan"),
             "battery.min_soh": float(soh.min()) if self.n else float("nan"),
             "battery.days_aged": int(self.days_aged),
             "battery.throughput_kwh_per_ev_day": float(run["throughput_kwh"].mean() / days),
             "battery.efc_per_ev_day": float(run["efc"].mean() / days),
             "battery.mean_cell_temp_c": float(run["temp_c_days"].mean() / days) if self.days_aged else float("nan"),
-            "battery.unaccounted": int(st.unaccounted()),
         }
         if self.v2g_days.any() and years > 0:
             part = self.v2g_days > 0

@@ -16,25 +16,20 @@ from agents.fleet.model import FleetModel
 from agents.fleet.params import FleetParams
 from agents.fleet.tables import DRIVING, HOME, OTHER, WORK
 from agents.fleet.view import EVView
+from simcore.battery.holders import HolderKind
 from simcore.component import Component
-from simcore.errors import InputError
-from simcore.registry import register
 
 
-@register("ev_fleet")
 class EVFleet(Component):
     """Commuter and non-commuter EVs that drive, park, plug in and charge under a policy."""
 
     Params = FleetParams
     tick_order = 20
-    id_prefixes = ("ev", "battery")
+    id_prefixes = ("ev",)
 
     def setup(self) -> None:
         p: FleetParams = self.params
-        clock = self.world.clock
-        if p.warmup_days >= clock.days:
-            raise InputError(self.world.scenario.file, f"components.{self.name}.warmup_days", p.warmup_days,
-                             f"fewer days than the clock's {clock.days} (the rest is the reporting window)")
+        clock = self.world.clock  # the clock, tables and night window were checked by FleetParams.check
         day_types = np.array([1 if clock.day_start(d).day_of_week >= 5 else 0 for d in range(clock.days + 1)],
                              dtype=np.int8)
         self.model = FleetModel(
@@ -42,9 +37,6 @@ class EVFleet(Component):
             rng_population=self.world.rng(f"{self.name}.population"),
             rng_trips=self.world.rng(f"{self.name}.trips"),
             rng_plugin=self.world.rng(f"{self.name}.plugin"))
-        if p.charging_policy == "night_tariff" and not self.model.night_mask.any():
-            raise InputError(self.world.scenario.file, f"components.{self.name}.night_start_h", p.night_start_h,
-                             f"a night window that contains at least one {clock.tick_minutes}-minute tick start")
         self.model.sink = self._emit
         self.model.wants = self.world.wants
         self.scale = p.size / p.n_sim
@@ -58,10 +50,12 @@ class EVFleet(Component):
         self.batteries: FleetBatteries | None = None
         if p.batteries is not None:
             m = self.model
+            store = self.world.batteries
+            base = store.holders.register(HolderKind.VEHICLE, self.name, size=max(m.n, 1))
             self.batteries = FleetBatteries(
                 p.batteries, m.pop.battery_kwh, m.pop.km_per_kwh, m.energy_kwh, m.km, tick_h=clock.tick_h,
                 ticks_per_day=clock.ticks_per_day, first_day_of_year=clock.day_start(0).day_of_year - 1,
-                rng=self.world.rng(f"{self.name}.batteries"))
+                rng=self.world.rng(f"{self.name}.batteries"), store=store, holder_base=base)
 
     def _emit(self, kind: str, payload: dict[str, Any]) -> None:
         self.world.emit(kind, self.name, **payload)
@@ -94,10 +88,6 @@ class EVFleet(Component):
         return EVView(self.model, int(i) % self.model.n)
 
     def inspect(self, key: str | None = None) -> dict[str, Any]:
-        if key is not None and key.startswith("B") and key[1:].isdigit():
-            if self.batteries is None:
-                raise KeyError(f"fleet {self.name!r} has no batteries (set its batteries option)")
-            return self.batteries.store[key].as_dict()
         if key is None:
             m = self.model
             return {**super().inspect(None), "day": m.day,

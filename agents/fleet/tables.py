@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from simcore.errors import InputError
+from simcore.tables import numeric_column, read_table_csv
 
 #: location codes used throughout the fleet (``DRIVING`` is the en-route state)
 HOME, WORK, OTHER, DRIVING = 0, 1, 2, 3
@@ -47,25 +48,11 @@ def resolve(path: str | Path, subdir: str = "") -> Path:
 
 def read_csv(path: Path, columns: list[str]) -> pd.DataFrame:
     """A CSV with at least ``columns``; an InputError if it is missing or malformed."""
-    if not path.is_file():
-        raise InputError(path, "(file)", str(path), "an existing CSV file")
-    try:
-        df = pd.read_csv(path, comment="#")
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
-        raise InputError(path, "(file)", str(exc)[:60], "a comma-separated table with a header row") from None
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise InputError(path, "(header)", list(df.columns), f"columns {', '.join(columns)}")
-    return df
+    return read_table_csv(path, columns)
 
 
 def _numeric(df: pd.DataFrame, col: str, path: Path, lo: float = 0.0, hi: float = np.inf) -> np.ndarray:
-    values = pd.to_numeric(df[col], errors="coerce").to_numpy(dtype=np.float64)
-    bad = np.flatnonzero(~np.isfinite(values) | (values < lo) | (values > hi))
-    if bad.size:
-        i = int(bad[0])
-        raise InputError(path, f"row {i + 2}.{col}", df[col].iloc[i], f"a number in [{lo}, {hi}]")
-    return values
+    return numeric_column(df, col, path, lo, hi)
 
 
 @dataclass(frozen=True)

@@ -28,62 +28,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from pydantic import Field
-
 from agents.fleet.chains import draw_day
 from agents.grid import ev_flex
 from agents.grid.dispatch.solve import DispatchResult, DispatchSession
-from agents.grid.system import DATA_DIR, InitialState, KyushuSystem, carry_over, day_problem, load_system
-from simcore.component import Component, ComponentParams
-from simcore.errors import InputError
-from simcore.registry import register
-
-
-class GridParams(ComponentParams):
-    """How the grid agent dispatches and clusters."""
-
-    system_dir: str = Field(str(DATA_DIR), description="Kyushu 2030 system tables folder (agents.grid.system)")
-    fleet: str = Field("fleet", description="name of the ev_fleet component the agent controls / serves")
-    clusters: int = Field(10, ge=1, le=100, description="EV clusters by driving pattern (count; study: 10)")
-    cluster_sample_days: int = Field(14, ge=2, le=60,
-                                     description="sampled days per EV for clustering and expected occupancy (count)")
-    day_end_soc_pct: float = Field(
-        80.0, ge=0, le=100, description="smart / v2g: least cluster SOC at the end of each day (% of the "
-                                        "charge target)")
-    day_end_keep_start: bool = Field(
-        True, description="smart / v2g: each day also ends with at least the energy it started with, so no "
-                          "energy is banked for later days; False: energy above day_end_soc_pct may be banked on "
-                          "one day and spent on a later one")
-    banked_energy_value_jpy_per_mwh: float = Field(
-        0.0, ge=0, description="smart / v2g: value of each MWh the clusters hold at the end of a day's plan, "
-                               "a credit in the MILP objective (JPY/MWh; 0: none). Below the cheapest thermal "
-                               "energy it makes the fleet bank only surplus that would be curtailed")
-    reachable_energy_bounds: bool = Field(
-        True, description="smart / v2g: bound each cluster's energy by the sum of what its members can reach "
-                          "hour by hour (charging whenever plugged, capped by capacity, less their trips); False: "
-                          "by the sum of capacities and trip needs, which lets plans fill EVs that are away")
-    ev_reserve: bool = Field(
-        False, description="smart / v2g: the EV clusters hold upward LFC reserve, by charging less and (v2g) by "
-                           "discharging more; the settlement credits the reserve the realised charging could give")
-    ev_reserve_duration_h: float = Field(
-        1.0, ge=0, description="v2g: hours the energy above each cluster's floor must sustain its discharge reserve (h)")
-    day_ahead_hour: int = Field(
-        0, ge=0, le=23, description="clock hour of the day before at which each day's day-ahead UC is solved, on "
-                                    "the planned end state of that day (0: at 00:00 of the day itself, no lead "
-                                    "time); the day then starts with an intraday solve on the realised state")
-    need_margin_kwh: float = Field(0.05, ge=0, description="energy kept above each EV's trip need (kWh; rounding)")
-    v2g_wear_cost_jpy_per_mwh: float = Field(
-        0.0, ge=0, description="v2g: battery wear priced per MWh the fleet discharges to the grid (JPY/MWh; 0: wear "
-                               "is free, as in the reference study); enters the MILP objective, reported apart")
-    intraday_recourse: bool = Field(
-        False, description="when the day-ahead commitment, fixed, leaves load unserved or reserve short on actual "
-                           "PV / wind / EV load, re-solve with the quick-start units (thermal_technology.csv "
-                           "quick_start) free to start; they never stop a planned hour")
-    reuse_model: bool = Field(
-        True, description="keep one built MILP and solver for the whole run, each day re-stated by bound changes "
-                          "(DispatchSession.start_day); False: build both afresh every day (same optimum, slower)")
-    mip_gap: float = Field(0.005, ge=0, le=0.5, description="relative MIP gap of the day-ahead solve (0-1)")
-    time_limit_s: float = Field(120.0, gt=0, description="HiGHS time limit per solve (s)")
+from agents.grid.params import GridParams
+from agents.grid.system import InitialState, KyushuSystem, carry_over, day_problem, load_system
+from simcore.component import Component
 
 
 def _plan_figures(plan: DispatchResult) -> dict[str, Any]:
@@ -96,7 +46,6 @@ def _hourly(x: np.ndarray, tph: int) -> np.ndarray:
     return x.reshape(-1, tph).mean(axis=1)
 
 
-@register("grid")
 class GridAgent(Component):
     """Day-ahead and intraday unit commitment with the EV fleet as load or as clusters of flexibility."""
 
@@ -107,20 +56,11 @@ class GridAgent(Component):
     def setup(self) -> None:
         p: GridParams = self.params
         w = self.world
-        clock = w.clock
-        if 60 % clock.tick_minutes or clock.start != clock.start.normalize():
-            raise InputError(w.scenario.file, "clock", f"{clock.tick_minutes} min from {clock.start}",
-                             "ticks dividing an hour, starting at midnight (hourly dispatch periods)")
-        fleet = w.components.get(p.fleet)
-        if fleet is None or not hasattr(fleet, "model"):
-            raise InputError(w.scenario.file, f"components.{self.name}.fleet", p.fleet,
-                             "the name of an ev_fleet component")
+        clock = w.clock  # hourly ticks, the year and the fleet's policy were checked by GridParams.check
+        fleet = w.components[p.fleet]
         self.fleet = fleet
         self.m = fleet.model
         self.policy = fleet.params.charging_policy
-        if self.policy == "night_tariff":
-            raise InputError(w.scenario.file, f"components.{p.fleet}.charging_policy", self.policy,
-                             "uncontrolled, smart or v2g with a grid agent")
         self.controlled = self.policy in ("smart", "v2g")
         self.v2g = self.policy == "v2g"
         self.T = clock.ticks_per_day

@@ -16,7 +16,6 @@ Pure functions of the tables: no kernel needed.
 
 from __future__ import annotations
 
-import argparse
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,10 +25,8 @@ import numpy as np
 import pandas as pd
 
 from agents.grid.dispatch.problem import DispatchProblem, save_problem
+from agents.grid.params import DATA_DIR, STAGES
 from simcore.errors import InputError
-
-DATA_DIR = Path(__file__).resolve().parents[2] / "scenarios" / "data" / "kyushu_2030"
-STAGES = ("day_ahead", "intraday")
 
 FILES = {
     "params": "system_params.csv", "climate": "climate_monthly.csv", "demand_shape": "demand_shape.csv",
@@ -102,7 +99,7 @@ def read_table(path: Path | str, spec: dict[str, Col], key: str | None = "name",
         raise InputError(str(path), "file", "missing", "a CSV table with columns " + ", ".join(spec))
     try:
         df = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError, OSError) as exc:
         raise InputError(str(path), "file", str(exc).strip()[:60], "a CSV table with a header row") from None
     for c in spec:
         if c not in df.columns:
@@ -523,29 +520,3 @@ def annual_estimate_t(samples: pd.DataFrame, column: str = "co2_intraday_t") -> 
     days_in = pd.Series([pd.Timestamp(2030, m, 1).days_in_month for m in range(1, 13)], index=range(1, 13))
     monthly = samples.groupby("month")[column].mean()
     return float((monthly * days_in.reindex(monthly.index)).sum() * 12 / len(monthly))
-
-
-# ---------------------------------------------------------------------- CLI
-def add_subcommand(subparsers) -> None:
-    """``evcycle kyushu-day DATE --out DIR``: write one Kyushu 2030 dispatch problem folder."""
-    p = subparsers.add_parser("kyushu-day", help="write a Kyushu 2030 dispatch problem folder for a date",
-                              description="Write the Kyushu 2030 unit-commitment problem of one or more days "
-                                          "(solve it with `evcycle dispatch DIR`).")
-    p.add_argument("day", help="first day, YYYY-MM-DD in 2030")
-    p.add_argument("--out", required=True, help="problem folder to write")
-    p.add_argument("--stage", choices=STAGES, default="day_ahead",
-                   help="day_ahead: PV/wind forecasts; intraday: actuals (default day_ahead)")
-    p.add_argument("--days", type=int, default=1, help="number of whole days (default 1)")
-    p.add_argument("--data", default=str(DATA_DIR), help="data folder (default: the packaged one)")
-    p.set_defaults(handler=_handle)
-
-
-def _handle(args: argparse.Namespace) -> int:
-    try:
-        pd.Timestamp(args.day)
-    except ValueError:
-        raise InputError(None, "day", args.day, "a date YYYY-MM-DD in 2030") from None
-    problem = write_day_problem(args.out, args.day, args.stage, args.days, args.data)
-    print(f"wrote {args.out}: {problem.name}, {len(problem.thermal)} thermal units, "
-          f"peak demand {problem.demand['demand_mw'].max():.0f} MW")
-    return 0

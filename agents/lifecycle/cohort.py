@@ -29,7 +29,8 @@ import numpy as np
 from agents.lifecycle.params import CohortParams
 from agents.lifecycle.sales import CohortDraw
 from simcore.battery import (BatteryStore, DailyStressors, HandOffReason, HolderKind, RetiredBatteries,
-                             VehicleLifeParams, hand_off)
+                             VehicleLifeParams)
+from simcore.battery.lifecycle import handover_records
 from simcore.battery.chemistry import CHEMISTRIES
 from simcore.battery.climate import ambient_c
 from simcore.battery.lifecycle import draw_exports, draw_retirements, pack_replacement_due
@@ -38,9 +39,13 @@ DAYS_PER_YEAR = 365.25
 UNSOLD, ON_ROAD, RETIRED, EXPORTED = 0, 1, 2, 3
 STATUS_NAMES = ("unsold", "on_road", "retired", "exported")
 
-#: ``sink(kind, payload)`` for events; ``collect(records)`` receives batteries handed to the collection point
+#: ``sink(kind, payload)`` for events
 EventSink = Callable[[str, dict[str, Any]], None]
-Collector = Callable[[RetiredBatteries], None]
+#: ``release(ids, t_h, reason)`` takes packs out of their vehicles (to a battery sink, or abroad)
+Release = Callable[[np.ndarray, float, HandOffReason], None]
+#: ``supply(nominal_kwh, t_h)``: a used replacement pack id per request (-1 where none), already moved
+#: to nobody; the cohort installs it
+Supply = Callable[[np.ndarray, float], np.ndarray]
 
 
 @dataclass
@@ -63,13 +68,15 @@ class CohortModel:
     """``n`` EVs with their batteries (``store``), sold on ``draw.sale_day`` (days since day 0 of the clock)."""
 
     def __init__(self, p: CohortParams, life: VehicleLifeParams, draw: CohortDraw, store: BatteryStore, *,
-                 monthly_ambient_c: np.ndarray, first_day_of_year: int, collection_site: int,
+                 monthly_ambient_c: np.ndarray, first_day_of_year: int, vehicle_base: int, release: Release,
                  rng_population: np.random.Generator, rng_usage: np.random.Generator,
                  rng_life: np.random.Generator, rng_batteries: np.random.Generator) -> None:
         self.p, self.life, self.draw, self.store = p, life, draw, store
         self.monthly_c = monthly_ambient_c
         self.doy0 = int(first_day_of_year)
-        self.site = int(collection_site)
+        self.vehicle_base = int(vehicle_base)  # EV i sits in holder VEHICLE:vehicle_base + i
+        self.release = release
+        self.supply: Supply | None = None
         self.rng_usage, self.rng_life, self.rng_bat = rng_usage, rng_life, rng_batteries
         n = self.n = int(draw.sale_day.size)
         self.status = np.zeros(n, np.int8)
@@ -90,7 +97,7 @@ class CohortModel:
         self.sale_bounds = np.searchsorted(draw.sale_day, np.arange(self.first_day, int(draw.sale_day[-1]) + 2)) if n else np.zeros(1, np.int64)
         self.counts = Counts()
         self.sink: EventSink | None = None
-        self.collect: Collector | None = None
+        self.reused_installed = 0  # replacement packs that came from the supplier
         # per battery id: sum of module capacities at manufacture / nominal, and the same weighted by module fade
         self._soh_a = np.zeros(0)
         self._soh_b = np.zeros(0)
@@ -123,26 +130,27 @@ class CohortModel:
     def _new_packs(self, evs: np.ndarray, t_h: float) -> np.ndarray:
         names = [CHEMISTRIES[c] for c in self.draw.chemistry[evs].tolist()]
         self.n_packs[evs] += 1
-        ids = self.store.create(evs.size, names, self.draw.nominal_kwh[evs], t_h, HolderKind.VEHICLE, evs, self.rng_bat)
-        st = self.store
-        cap0 = st.col("module_cap0_kwh")[ids].astype(np.float64)
-        nom = st.col("nominal_kwh")[ids]
-        a = cap0.sum(axis=1) / nom
-        b = (cap0 * st.col("module_fade")[ids]).sum(axis=1) / nom
-        if ids[-1] >= self._soh_a.size:
-            grow = max(int(ids[-1]) + 1, 2 * self._soh_a.size)
+        ids = self.store.create(evs.size, names, self.draw.nominal_kwh[evs], t_h, HolderKind.VEHICLE,
+                                self.vehicle_base + evs, self.rng_bat, modules_per_pack=self.p.modules_per_pack)
+        self._follow(ids)
+        return ids
+
+    def _follow(self, ids: np.ndarray) -> None:
+        """Keep the linear SOH coefficients of packs now in the cohort's cars (see :meth:`soh`)."""
+        a, b = self.store.linear_soh_coefficients(ids)
+        if ids.size and ids.max() >= self._soh_a.size:
+            grow = max(int(ids.max()) + 1, 2 * self._soh_a.size)
             self._soh_a = np.resize(self._soh_a, grow)
             self._soh_b = np.resize(self._soh_b, grow)
         self._soh_a[ids] = a
         self._soh_b[ids] = b
-        return ids
 
     def soh(self, ids: np.ndarray) -> np.ndarray:
         """True pack SOH of batteries made by this cohort, fast: ``a - true_loss * b`` per battery.
 
-        Equals ``store.soh`` while no module is exhausted (``true_loss x module_fade < 1``) and no module
-        was repaired — both hold for packs in the cohort's cars (they are replaced near SOH 0.7); the
-        replacement rule confirms its candidates with ``store.soh``.
+        Equals ``store.soh`` while no module is exhausted and every module ages with its pack — both hold
+        for packs in the cohort's cars (they are replaced near SOH 0.7); the replacement rule confirms its
+        candidates with ``store.soh``.
         """
         st = self.store
         loss = st.col("fade_scalar")[ids] * (st.col("q_loss_cal")[ids] + st.col("q_loss_cyc")[ids])
@@ -175,9 +183,8 @@ class CohortModel:
     def _release(self, evs: np.ndarray, age_y: np.ndarray, t_h: float, reason: HandOffReason, kind: str) -> None:
         """Vehicles leave the road: their batteries are handed off (exported ones leave the domestic loop)."""
         ids = self.battery[evs]
-        exported = reason == HandOffReason.VEHICLE_EXPORTED
-        to_kind = HolderKind.EXPORTED if exported else HolderKind.FACILITY
-        records = hand_off(self.store, ids, t_h, reason, to_kind=to_kind, to_id=0 if exported else self.site)
+        records = handover_records(self.store, ids, t_h, reason)
+        self.release(ids, t_h, reason)
         if self.sink is not None:
             for ev, a, b, soh in zip(evs.tolist(), age_y.tolist(), ids.tolist(), records.true_soh.tolist()):
                 self.sink(kind, {"ev": ev, "age_y": a, "battery": BatteryStore.passport(b), "soh": soh})
@@ -186,8 +193,22 @@ class CohortModel:
     def _replace(self, evs: np.ndarray, day: int, year: int, t_h: float) -> None:
         """Packs below the threshold: a new battery goes in, the old one is handed to the collection point."""
         old = self.battery[evs].copy()
-        records = hand_off(self.store, old, t_h, HandOffReason.PACK_REPLACED, to_kind=HolderKind.FACILITY, to_id=self.site)
-        new = self._new_packs(evs, t_h)
+        records = handover_records(self.store, old, t_h, HandOffReason.PACK_REPLACED)
+        self.release(old, t_h, HandOffReason.PACK_REPLACED)
+        new = np.full(evs.size, -1, dtype=np.int64)
+        if self.supply is not None:
+            new = np.asarray(self.supply(self.draw.nominal_kwh[evs], t_h), dtype=np.int64)
+            used = new >= 0
+            if used.any():
+                self.store.transfer(new[used], t_h, HolderKind.VEHICLE, self.vehicle_base + evs[used])
+                self._follow(new[used])
+                self.reused_installed += int(used.sum())
+        fresh = new < 0
+        if fresh.any():
+            self.n_packs[evs[~fresh]] += 1
+            new[fresh] = self._new_packs(evs[fresh], t_h)
+        else:
+            self.n_packs[evs] += 1
         self.battery[evs] = new
         self.soc[evs] = self.target[evs]
         self.counts.add(year, "replaced", evs.size)
@@ -199,14 +220,14 @@ class CohortModel:
         self._handed_off(records)
 
     def _handed_off(self, records: RetiredBatteries) -> None:
-        if self.sink is not None:
-            for b, r, k, i in zip(records.battery_id.tolist(), records.reason.tolist(), records.to_kind.tolist(),
-                                  records.to_id.tolist()):
-                self.sink("battery.handed_off", {"battery": BatteryStore.passport(b), "reason": HandOffReason(r).name.lower(),
-                                                 "to": f"{HolderKind(k).name}:{i}"})
-        to_collection = records.to_kind == HolderKind.FACILITY
-        if self.collect is not None and to_collection.any():
-            self.collect(_rows(records, to_collection))
+        if self.sink is None:
+            return
+        kinds = self.store.col("holder_kind")[records.battery_id]
+        hids = self.store.col("holder_id")[records.battery_id]
+        names = self.store.holders
+        for b, r, k, i in zip(records.battery_id.tolist(), records.reason.tolist(), kinds.tolist(), hids.tolist()):
+            self.sink("battery.handed_off", {"battery": BatteryStore.passport(b), "reason": HandOffReason(r).name.lower(),
+                                             "to": names.name(k, i)})
 
     def daily_stressors(self, evs: np.ndarray, day: int) -> tuple[DailyStressors, np.ndarray, np.ndarray]:
         """Drive, plug in when below the EV's threshold, charge to target: (stressors, throughput kWh, SOC at day end)."""
@@ -251,9 +272,3 @@ class CohortModel:
         """Age in years of packs ``ids`` at ``t_h`` (since they were made)."""
         return (t_h - self.store.col("created_t_h")[ids]) / 24.0 / DAYS_PER_YEAR
 
-
-def _rows(r: RetiredBatteries, mask: np.ndarray) -> RetiredBatteries:
-    """The rows of a hand-off table selected by ``mask``."""
-    from dataclasses import fields
-
-    return RetiredBatteries(**{f.name: getattr(r, f.name)[mask] for f in fields(RetiredBatteries)})

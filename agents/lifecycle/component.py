@@ -18,58 +18,40 @@ import pandas as pd
 from agents.lifecycle.cohort import DAYS_PER_YEAR, ON_ROAD, STATUS_NAMES, CohortModel
 from agents.lifecycle.params import CohortParams
 from agents.lifecycle.sales import draw_cohort, load_sales
-from simcore.battery import BatteryStore, VehicleLifeParams, monthly_ambient_c
-from simcore.battery.chemistry import DATA_DIR as BATTERY_DATA_DIR
+from simcore.battery import BatteryStore, HandOffReason, HolderKind, monthly_ambient_c
 from simcore.component import Component
-from simcore.errors import InputError
-from simcore.registry import register
 
 TEN_YEARS_WINDOW_Y = (9.5, 10.5)
 
 
-@register("ev_cohort")
 class EVCohort(Component):
     """EVs sold 2012-2030 (by default), aged daily, retired, exported or repacked; batteries handed off."""
 
     Params = CohortParams
     tick_order = 20
-    id_prefixes = ("battery",)
 
     def setup(self) -> None:
         p: CohortParams = self.params
         w = self.world
-        file = w.scenario.file
-        clock = w.clock
-        if clock.tick_minutes != 24 * 60:
-            raise InputError(file, "clock.tick_minutes", clock.tick_minutes, "1440 (ev_cohort steps one day per tick)")
-        if clock.start.year > p.first_sale_year or clock.start != pd.Timestamp(year=clock.start.year, month=1, day=1):
-            raise InputError(file, "clock.start", str(clock.start.date()),
-                             f"January 1 of {p.first_sale_year} or earlier (the cohort's first sale year)")
+        clock = w.clock  # the daily clock, its start and the tables were checked by CohortParams.check
         table = load_sales(p.sales_file, p.first_sale_year, p.last_sale_year)
-        life_path = Path(p.vehicle_life_file)
-        life = VehicleLifeParams.from_csv(life_path if life_path.is_absolute() else BATTERY_DATA_DIR / life_path)
+        life = p.vehicle_life()
         draw = draw_cohort(table, p.size, clock.start, w.rng(f"{self.name}.sales"))
-        self.store = BatteryStore(modules_per_pack=p.modules_per_pack, capacity=int(p.size * 1.2) + 16)
-        self.collection = None
-        site = 0
-        if p.collection is not None:
-            from facilities.collection import CollectionPoint
-
-            peer = w.components.get(p.collection)
-            if not isinstance(peer, CollectionPoint):
-                names = [n for n, c in w.components.items() if isinstance(c, CollectionPoint)]
-                raise InputError(file, f"components.{self.name}.collection", p.collection,
-                                 ", ".join(names) or "the name of a collection_point component (or null)")
-            self.collection = peer
-            site = peer.params.site_id
+        self.store = w.batteries
+        holders = self.store.holders
+        vehicles = holders.register(HolderKind.VEHICLE, self.name, size=p.size)
+        self.abroad = holders.register(HolderKind.EXPORTED, self.name)
+        # without a sink, retired packs pile up at the cohort's own yard (accounted, going nowhere)
+        self.yard = holders.register(HolderKind.FACILITY, f"{self.name}.yard")
+        self.collection = w.peer(p.collection) if p.collection is not None else None
         self.model = CohortModel(
             p, life, draw, self.store, monthly_ambient_c=monthly_ambient_c(p.climate_site),
-            first_day_of_year=clock.start.day_of_year - 1, collection_site=site,
+            first_day_of_year=clock.start.day_of_year - 1, vehicle_base=vehicles, release=self._release,
             rng_population=w.rng(f"{self.name}.population"), rng_usage=w.rng(f"{self.name}.usage"),
             rng_life=w.rng(f"{self.name}.life"), rng_batteries=w.rng(f"{self.name}.batteries"))
         self.model.sink = self._emit
-        if self.collection is not None:
-            self.model.collect = lambda records: self.collection.receive(self.store, records)
+        if p.pack_supplier is not None:
+            self.model.supply = w.peer(p.pack_supplier).supply_packs
         self.years = np.array([clock.day_start(d).year for d in range(clock.days + 1)])
         self.s_on_road = w.recorder.add("cohort.on_road", "vehicles")
         self.s_soh = w.recorder.add("cohort.mean_soh", "1")
@@ -79,6 +61,15 @@ class EVCohort(Component):
 
     def _emit(self, kind: str, payload: dict[str, Any]) -> None:
         self.world.emit(kind, self.name, **payload)
+
+    def _release(self, ids: np.ndarray, t_h: float, reason: HandOffReason) -> None:
+        """Packs leaving the cars: abroad with exported vehicles, else to the battery sink (or the yard)."""
+        if reason == HandOffReason.VEHICLE_EXPORTED:
+            self.store.transfer(ids, t_h, HolderKind.EXPORTED, self.abroad)
+        elif self.collection is not None:
+            self.collection.receive(ids, t_h, np.full(ids.size, int(reason), dtype=np.int8))
+        else:
+            self.store.transfer(ids, t_h, HolderKind.FACILITY, self.yard)
 
     def on_tick(self, tick: int) -> None:
         year = int(self.years[tick])
@@ -129,16 +120,13 @@ class EVCohort(Component):
         m = self.model
         c = m.counts
         ten = np.concatenate(self.soh_10y) if self.soh_10y else np.zeros(0)
-        holders = self.store.counts_by_holder()
         out: dict[str, Any] = {
             "cohort.size": int(m.n), "cohort.sold": c.sold, "cohort.retired": c.retired, "cohort.exported": c.exported,
             "cohort.replaced_packs": c.replaced, "cohort.on_road": int(np.count_nonzero(m.status == ON_ROAD)),
-            "battery.count": len(self.store), "battery.unaccounted": int(self.store.unaccounted()),
+            "cohort.replacements_reused": int(m.reused_installed),
             "battery.mean_soh_at_10y": float(ten.mean()) if ten.size else float("nan"),
             "battery.packs_seen_at_10y": int(ten.size),
         }
-        for kind in ("VEHICLE", "FACILITY", "EXPORTED"):
-            out[f"battery.at_{kind.lower()}"] = holders[kind]
         return out
 
     def inspect(self, key: str | None = None) -> dict[str, Any]:

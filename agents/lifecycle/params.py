@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, model_validator
 
-from simcore.component import ComponentParams
+from simcore.params import ComponentParams, ComponentRef, FieldsError
+
+if TYPE_CHECKING:
+    from simcore.battery import VehicleLifeParams
+    from simcore.scenario.checks import CheckContext
+
+#: bytes a run holds per EV of the cohort (its arrays, one or two batteries with modules, holder log);
+#: assumption: measured order of magnitude with x1.5 margin, see docs/performance.md
+BYTES_PER_COHORT_EV = 1500
 
 
 class CohortParams(ComponentParams):
@@ -41,17 +50,39 @@ class CohortParams(ComponentParams):
 
     replace_packs: bool = Field(True, description="replace packs below the SOH threshold of vehicle_life_file")
     export_vehicles: bool = Field(True, description="export used EVs at the hazard of vehicle_life_file")
-    collection: str | None = Field("collection",
-                                   description="name of the collection_point component that receives retired packs")
+    collection: str | None = ComponentRef("collection", provides="battery_sink",
+                                          description="where retired and replaced packs go (null: the cohort's yard)")
+    pack_supplier: str | None = ComponentRef(None, provides="pack_supplier",
+                                             description="who may supply used packs for replacements (null: new packs only)")
 
     @model_validator(mode="after")
     def _check(self) -> CohortParams:
-        if self.first_sale_year > self.last_sale_year:
-            raise ValueError("first_sale_year must not exceed last_sale_year")
-        if self.charge_target_soc_lo_pct > self.charge_target_soc_hi_pct:
-            raise ValueError("charge_target_soc_lo_pct must not exceed charge_target_soc_hi_pct")
-        if self.plug_below_soc_lo_pct > self.plug_below_soc_hi_pct:
-            raise ValueError("plug_below_soc_lo_pct must not exceed plug_below_soc_hi_pct")
-        if self.plug_below_soc_hi_pct > self.charge_target_soc_lo_pct:
-            raise ValueError("plug_below_soc_hi_pct must not exceed charge_target_soc_lo_pct")
+        for lo, hi in (("first_sale_year", "last_sale_year"),
+                       ("charge_target_soc_lo_pct", "charge_target_soc_hi_pct"),
+                       ("plug_below_soc_lo_pct", "plug_below_soc_hi_pct"),
+                       ("plug_below_soc_hi_pct", "charge_target_soc_lo_pct")):
+            if getattr(self, lo) > getattr(self, hi):
+                raise FieldsError({lo: getattr(self, lo), hi: getattr(self, hi)}, f"{lo} must not exceed {hi}")
         return self
+
+    def vehicle_life(self) -> VehicleLifeParams:
+        """The survival, export and replacement table (relative paths: scenarios/data/battery/)."""
+        from simcore.battery import VehicleLifeParams
+        from simcore.battery.chemistry import DATA_DIR
+
+        path = Path(self.vehicle_life_file)
+        return VehicleLifeParams.from_csv(path if path.is_absolute() else DATA_DIR / path)
+
+    def check(self, ctx: CheckContext) -> None:
+        """A daily clock from January 1 of the first sale year or earlier; the tables load; memory."""
+        from agents.lifecycle.sales import load_sales
+
+        if ctx.tick_minutes != 24 * 60:
+            ctx.fail_at("clock.tick_minutes", ctx.tick_minutes, "1440 (ev_cohort steps one day per tick)")
+        start = ctx.clock_start
+        if start.year > self.first_sale_year or (start.month, start.day) != (1, 1):
+            ctx.fail_at("clock.start", str(start),
+                        f"January 1 of {self.first_sale_year} or earlier (the cohort's first sale year)")
+        ctx.claim_memory("size", self.size, BYTES_PER_COHORT_EV * self.size)
+        load_sales(self.sales_file, self.first_sale_year, self.last_sale_year)
+        self.vehicle_life()

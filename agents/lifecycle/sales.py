@@ -16,6 +16,7 @@ import pandas as pd
 
 from simcore.battery.chemistry import CHEMISTRY_CODE
 from simcore.errors import InputError
+from simcore.tables import numeric_column, read_table_csv
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "scenarios" / "data" / "lifecycle"
 SHARE_PREFIX = "share_"
@@ -39,10 +40,8 @@ def load_sales(file: str | Path, first_year: int, last_year: int) -> SalesTable:
         path = DATA_DIR / path
     if not path.exists():
         raise InputError(path, "sales_file", str(file), "an existing CSV under scenarios/data/lifecycle/")
-    df = pd.read_csv(path, comment="#")
-    need = {"year", "bev_sales", "mean_pack_kwh"}
-    if not need <= set(df.columns):
-        raise InputError(path, "columns", ",".join(df.columns), ", ".join(sorted(need)) + " and share_<chemistry>")
+    df = read_table_csv(path, ["year", "bev_sales", "mean_pack_kwh"])
+    df["year"] = numeric_column(df, "year", path, 1900, 2200)
     share_cols = [c for c in df.columns if c.startswith(SHARE_PREFIX)]
     codes = []
     for c in share_cols:
@@ -56,9 +55,9 @@ def load_sales(file: str | Path, first_year: int, last_year: int) -> SalesTable:
     years = df["year"].to_numpy(dtype=np.int64)
     if years.size != last_year - first_year + 1 or np.any(np.diff(years) != 1):
         raise InputError(path, "year", f"{first_year}..{last_year}", "one row for every sale year of the cohort")
-    sales = df["bev_sales"].to_numpy(dtype=float)
-    shares = df[share_cols].to_numpy(dtype=float)
-    kwh = df["mean_pack_kwh"].to_numpy(dtype=float)
+    sales = numeric_column(df, "bev_sales", path, lo=0.0)
+    shares = np.column_stack([numeric_column(df, c, path, 0.0, 1.0) for c in share_cols])
+    kwh = numeric_column(df, "mean_pack_kwh", path, lo=0.0)
     for name, arr, ok in (("bev_sales", sales, sales >= 0), ("mean_pack_kwh", kwh, kwh > 0)):
         if not np.all(ok & np.isfinite(arr)):
             raise InputError(path, name, arr[~(ok & np.isfinite(arr))][0], "a finite number (> 0 for pack kWh, >= 0 for sales)")

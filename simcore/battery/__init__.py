@@ -9,22 +9,36 @@ Main entry points:
 * :func:`v2g_extra_loss` — capacity loss attributable to V2G throughput;
 * :func:`grade` / :func:`estimate_soh` — fused SOH estimate with sigma;
 * :mod:`simcore.battery.lifecycle` — retirement, replacement, export, :func:`hand_off`.
+
+Names are imported on first use, so the command line can load this package without numpy.
 """
 
-from .accumulate import StressorAccumulator
-from .ageing import AgeingState, DailyStressors, ModelCode, age_batteries, arrhenius_effective_temp_k, v2g_extra_loss
-from .chemistry import CHEMISTRIES, MATERIALS, materials_per_kwh
-from .climate import cell_temperature_c, monthly_ambient_c
-from .lifecycle import HandOffReason, RetiredBatteries, VehicleLifeParams, hand_off
-from .profile import daily_stressors, load_profile, simulate_profile
-from .soh import MeasurementModel, SohEstimate, UsageModelError, estimate_soh, grade
-from .store import BatteryStore, BatteryView, HolderKind, ManufacturingSpread
+from __future__ import annotations
 
-__all__ = [
-    "StressorAccumulator", "AgeingState", "DailyStressors", "ModelCode", "age_batteries", "arrhenius_effective_temp_k", "v2g_extra_loss",
-    "CHEMISTRIES", "MATERIALS", "materials_per_kwh", "cell_temperature_c", "monthly_ambient_c",
-    "HandOffReason", "RetiredBatteries", "VehicleLifeParams", "hand_off",
-    "daily_stressors", "load_profile", "simulate_profile",
-    "MeasurementModel", "SohEstimate", "UsageModelError", "estimate_soh", "grade",
-    "BatteryStore", "BatteryView", "HolderKind", "ManufacturingSpread",
-]
+import importlib
+from typing import Any
+
+_LAZY = {
+    "StressorAccumulator": "accumulate",
+    "AgeingState": "ageing", "DailyStressors": "ageing", "ModelCode": "ageing", "age_batteries": "ageing",
+    "arrhenius_effective_temp_k": "ageing", "v2g_extra_loss": "ageing",
+    "CHEMISTRIES": "chemistry", "MATERIALS": "chemistry", "materials_per_kwh": "chemistry",
+    "cell_temperature_c": "climate", "monthly_ambient_c": "climate",
+    "HandOffReason": "lifecycle", "RetiredBatteries": "lifecycle", "VehicleLifeParams": "lifecycle",
+    "hand_off": "lifecycle",
+    "daily_stressors": "profile", "load_profile": "profile", "simulate_profile": "profile",
+    "MeasurementModel": "soh", "SohEstimate": "soh", "UsageModelError": "soh", "estimate_soh": "soh",
+    "grade": "soh",
+    "BatteryStore": "store", "ManufacturingSpread": "store", "BatteryView": "view", "ModuleView": "view",
+    "HolderKind": "holders", "HolderRegistry": "holders", "PassportStatus": "holders",
+}
+__all__ = sorted(_LAZY)
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'simcore.battery' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"simcore.battery.{module}"), name)
+    globals()[name] = value
+    return value

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from simcore.errors import InputError
+from simcore.tables import numeric_column
 
 from .ageing import ModelCode
 
@@ -67,16 +68,14 @@ def materials_per_kwh(path: str | Path = CATHODE_TABLE) -> pd.DataFrame:
     (cathode aluminium of NCA is added).
     """
     path = Path(path)
-    try:
-        df = pd.read_csv(path).set_index("chemistry")
-    except (OSError, KeyError, pd.errors.ParserError) as exc:
-        raise InputError(path, "file", str(exc)[:60], "CSV with a chemistry column (see SOURCES.md)") from None
+    from simcore.tables import read_table_csv
+
+    df = read_table_csv(path, ["chemistry"]).set_index("chemistry")
     elements = ["li", "ni", "mn", "co", "al", "fe", "p", "o"]
     for col in [f"{e}_mol" for e in elements] + ["cam_capacity_mah_per_g", "cell_voltage_v"]:
         if col not in df.columns:
             raise InputError(path, "header", col, "column present")
-        if (df[col] < 0).any() or df[col].isna().any():
-            raise InputError(path, col, df[col].min(), ">= 0 numbers")
+        df[col] = numeric_column(df, col, path, lo=0.0)
     formula_mass = sum(df[f"{e}_mol"] * MOLAR_MASS_G_PER_MOL[e] for e in elements)
     cam_kg_per_kwh = 1000.0 / (df["cam_capacity_mah_per_g"] * df["cell_voltage_v"])
     out = pd.DataFrame(index=df.index)

@@ -25,13 +25,15 @@ _MID_MONTH_DOY = np.array([15.5, 45.0, 74.5, 105.0, 135.5, 166.0, 196.5, 227.5, 
 
 def monthly_ambient_c(site: str = "tokyo", path: str | Path = AMBIENT_TABLE) -> np.ndarray:
     """The 12 monthly mean temperatures (deg C) of ``site`` (a column ``<site>_c`` of the table)."""
+    from simcore.tables import read_table_csv
+
     path = Path(path)
-    df = pd.read_csv(path)
+    df = read_table_csv(path, ["month"])
     col = f"{site}_c"
     if col not in df.columns:
         sites = [c[:-2] for c in df.columns if c.endswith("_c")]
         raise InputError(path, "site", site, ", ".join(sites))
-    values = df.sort_values("month")[col].to_numpy(dtype=float)
+    values = pd.to_numeric(df.sort_values("month")[col], errors="coerce").to_numpy(dtype=float)
     if values.size != 12 or not np.all(np.isfinite(values)):
         raise InputError(path, col, values.size, "12 finite monthly values")
     return values

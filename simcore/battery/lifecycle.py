@@ -56,8 +56,10 @@ class VehicleLifeParams:
     @classmethod
     def from_csv(cls, path: str | Path = VEHICLE_LIFE_TABLE) -> "VehicleLifeParams":
         """Load from a two-column ``parameter,value`` table; unknown or bad values raise InputError."""
+        from simcore.tables import read_table_csv
+
         path = Path(path)
-        df = pd.read_csv(path)
+        df = read_table_csv(path, ["parameter", "value"])
         names = {f.name for f in fields(cls)}
         kwargs = {}
         for _, row in df.iterrows():
@@ -120,6 +122,7 @@ class HandOffReason(IntEnum):
     VEHICLE_EXPORTED = 3
     ACCIDENT = 4
     SECOND_LIFE_ENDED = 5
+    WARRANTY_RETURN = 6  # a reused or repurposed pack that failed early and came back
 
 
 @dataclass
@@ -172,26 +175,18 @@ class RetiredBatteries:
         return df
 
 
-def hand_off(
-    store: BatteryStore,
-    ids: np.ndarray,
-    t_h: float,
-    reason: HandOffReason | np.ndarray,
-    to_kind: HolderKind = HolderKind.FACILITY,
-    to_id: int | np.ndarray = 0,
-) -> RetiredBatteries:
-    """Move batteries out of their holder to ``to_kind:to_id`` and return their hand-off records."""
+def handover_records(store: BatteryStore, ids: np.ndarray, t_h: float, reason: HandOffReason | np.ndarray,
+                     to_kind: HolderKind = HolderKind.FACILITY, to_id: int | np.ndarray = 0) -> RetiredBatteries:
+    """The hand-off records of packs about to leave their holder (true state, history); nothing moves."""
     ids = np.atleast_1d(np.asarray(ids, dtype=np.int64))
     n = ids.size
-    from_kind = store.col("holder_kind")[ids].copy()
-    from_id = store.col("holder_id")[ids].copy()
     hist = store.history_summary(ids)
-    record = RetiredBatteries(
+    return RetiredBatteries(
         battery_id=ids.copy(),
         t_h=np.full(n, float(t_h)),
         reason=np.broadcast_to(np.asarray(reason, dtype=np.int8), (n,)).copy(),
-        from_kind=from_kind,
-        from_id=from_id,
+        from_kind=store.col("holder_kind")[ids].copy(),
+        from_id=store.col("holder_id")[ids].copy(),
         to_kind=np.full(n, int(to_kind), dtype=np.int8),
         to_id=np.broadcast_to(np.asarray(to_id, dtype=np.int64), (n,)).copy(),
         chemistry=store.col("chemistry")[ids].copy(),
@@ -207,5 +202,17 @@ def hand_off(
         mean_temp_c=hist["mean_temp_c"],
         mean_soc=hist["mean_soc"],
     )
-    store.transfer(ids, t_h, to_kind, record.to_id)
-    return record
+
+
+def hand_off(
+    store: BatteryStore,
+    ids: np.ndarray,
+    t_h: float,
+    reason: HandOffReason | np.ndarray,
+    to_kind: HolderKind = HolderKind.FACILITY,
+    to_id: int | np.ndarray = 0,
+) -> RetiredBatteries:
+    """Move packs out of their holder to ``to_kind:to_id`` and return their hand-off records."""
+    records = handover_records(store, ids, t_h, reason, to_kind, to_id)
+    store.transfer(records.battery_id, t_h, to_kind, to_id)
+    return records

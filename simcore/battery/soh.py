@@ -186,13 +186,33 @@ def estimate_soh(
 
 def grade(store, ids: np.ndarray, rng: np.random.Generator, mm: MeasurementModel = MeasurementModel(),
           err: UsageModelError = UsageModelError()) -> SohEstimate:
-    """What the grading station calls: test the batteries ``ids`` of a store and fuse with their history.
+    """What a grading station calls: test the packs ``ids`` of a store and fuse with their history.
 
     Truth enters only through the simulated measurement; the model source sees the nominal model
-    state (the usage history run through the ageing model).
+    state (the usage history run through the ageing model). Packs may hold different numbers of
+    modules: module arrays are packs x slots, NaN in empty slots.
     """
     ids = np.asarray(ids, dtype=np.int64)
-    nominal_mod = store.col("nominal_kwh")[ids][:, None] / store.modules_per_pack
-    true_mod_soh = store.module_capacity_kwh(ids) / nominal_mod
-    meas = measure(true_mod_soh, store.cathode_health(ids), rng, mm)
-    return estimate_soh(store.col("q_loss_cal")[ids], store.col("q_loss_cyc")[ids], meas, mm, err, store.cathode_shares)
+    n_mod = store.col("n_modules")[ids].astype(np.int64)
+    width = int(n_mod.max()) if ids.size else 0
+    parts: dict[str, np.ndarray] = {}
+    for k in np.unique(n_mod).tolist():
+        rows = np.flatnonzero(n_mod == k)
+        sel = ids[rows]
+        nominal = store.module_nominal_kwh(sel)[:, :k].astype(np.float64)
+        true_mod_soh = store.module_capacity_kwh(sel)[:, :k] / nominal
+        meas = measure(true_mod_soh, store.cathode_health(sel), rng, mm)
+        est = estimate_soh(store.col("q_loss_cal")[sel], store.col("q_loss_cyc")[sel], meas, mm, err,
+                           store.cathode_shares)
+        for name, value in vars(est).items():
+            if name not in parts:
+                shape = (ids.size, width) if np.ndim(value) == 2 else (ids.size,)
+                parts[name] = np.full(shape, np.nan)
+            if np.ndim(value) == 2:
+                parts[name][rows, :k] = value
+            else:
+                parts[name][rows] = value
+    if not parts:
+        empty = np.zeros(0)
+        return SohEstimate(*(empty for _ in range(11)))
+    return SohEstimate(**parts)

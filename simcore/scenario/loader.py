@@ -12,14 +12,15 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from simcore.clock import MINUTES_PER_DAY, Clock
-from simcore.component import ComponentParams
 from simcore.errors import InputError
-from simcore.registry import available_types, get_type
+from simcore.params import ComponentParams, FieldsError
+from simcore.registry import get_params, provides, type_names
+from simcore.scenario.checks import CheckContext, PeerSpec, check_memory, check_wiring
 from simcore.scenario.overrides import TOP_LEVEL_KEYS, apply_overrides, flatten
+from simcore.scenario.yaml_io import read_yaml_file
 
 
 class ClockSpec(BaseModel):
@@ -68,9 +69,12 @@ class ScenarioHead(BaseModel):
 
 @dataclass
 class ComponentSpec:
+    """One component of a resolved scenario: its name, type and validated parameters."""
+
     name: str
     type_name: str
     params: ComponentParams
+    provides: tuple[str, ...] = ()
 
 
 @dataclass
@@ -107,16 +111,7 @@ class ResolvedScenario:
 
 def read_yaml(path: Path) -> dict[str, Any]:
     """The top-level mapping of a YAML file, or an InputError saying what is wrong with it."""
-    if not path.is_file():
-        raise InputError(path, "(file)", str(path), "an existing scenario YAML file")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(file)"
-        raise InputError(path, where, getattr(exc, "problem", str(exc)), "valid YAML") from None
-    except UnicodeDecodeError:
-        raise InputError(path, "(file)", "undecodable bytes", "UTF-8 text") from None
+    data = read_yaml_file(Path(path))
     if not isinstance(data, dict):
         raise InputError(path, "(top level)", type(data).__name__, "a mapping of scenario keys")
     return data
@@ -163,6 +158,7 @@ def resolve_scenario(data: dict[str, Any], *, file: str = "<scenario>", variant:
     components = _resolve_components(resolved.get("components") or {}, file)
     if not components:
         raise InputError(file, "components", {}, "at least one component")
+    _check_components(components, head.clock, file)
     clock = Clock(pd.Timestamp(head.clock.start), head.clock.days, head.clock.tick_minutes)
     return ResolvedScenario(file=file, name=head.name, description=head.description, seed=head.seed,
                             clock=clock, trace=head.trace, components=components, variant=variant,
@@ -176,17 +172,31 @@ def _resolve_components(section: dict[str, Any], file: str) -> list[ComponentSpe
         if not isinstance(body, dict):
             raise InputError(file, where, body, "a mapping with 'type' and the type's parameters")
         type_name = body.get("type")
-        cls = get_type(type_name) if isinstance(type_name, str) else None
-        if cls is None:
+        schema = get_params(type_name) if isinstance(type_name, str) else None
+        if schema is None:
             raise InputError(file, f"{where}.type", type_name,
-                             f"a registered component type: {', '.join(available_types()) or '(none)'}")
+                             f"a registered component type: {', '.join(type_names()) or '(none)'}")
         params_data = {k: v for k, v in body.items() if k != "type"}
         try:
-            params = cls.Params.model_validate(params_data)
+            params = schema.model_validate(params_data)
         except ValidationError as exc:
-            raise _input_error(file, exc, prefix=where, data=params_data, schema=cls.Params) from None
-        specs.append(ComponentSpec(str(name), type_name, params))
+            raise _input_error(file, exc, prefix=where, data=params_data, schema=schema) from None
+        specs.append(ComponentSpec(str(name), type_name, params, provides(type_name)))
     return specs
+
+
+def _check_components(components: list[ComponentSpec], clock: ClockSpec, file: str) -> None:
+    """Wiring, then each component's own checks (files, columns, clock, memory), then memory overall."""
+    peers = {c.name: PeerSpec(c.name, c.type_name, c.params, c.provides) for c in components}
+    for c in components:
+        check_wiring(file, c.name, c.params, peers)
+    claims = []
+    for c in components:
+        ctx = CheckContext(file=file, component=c.name, clock_start=clock.start, days=clock.days,
+                           tick_minutes=clock.tick_minutes, peers=peers)
+        c.params.check(ctx)
+        claims.extend(ctx.memory)
+    check_memory(file, claims)
 
 
 def _input_error(file: str, exc: ValidationError, prefix: str, data: dict[str, Any],
@@ -194,6 +204,12 @@ def _input_error(file: str, exc: ValidationError, prefix: str, data: dict[str, A
     """The first validation error as an InputError with a dotted key path and an 'allowed' text."""
     err = exc.errors(include_url=False)[0]
     loc = [str(p) for p in err["loc"]]
+    cause = (err.get("ctx") or {}).get("error")
+    if isinstance(cause, FieldsError):  # a cross-field rule: name its keys and values, not the whole mapping
+        keys = [".".join([*loc, k]) for k in cause.values]
+        key_path = " / ".join(".".join([prefix, k] if prefix else [k]) for k in keys)
+        value = cause.values[next(iter(cause.values))] if len(cause.values) == 1 else cause.values
+        return InputError(file, key_path, value, str(cause))
     key_path = ".".join([prefix, *loc] if prefix else loc) or prefix
     kind = err["type"]
     value = err.get("input")

@@ -9,9 +9,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-import yaml
-
 from simcore.errors import InputError
+from simcore.scenario.yaml_io import parse_yaml_value
 
 TOP_LEVEL_KEYS = ("name", "description", "seed", "clock", "components", "variants", "trace")
 
@@ -24,11 +23,7 @@ def parse_set_option(text: str) -> tuple[str, Any]:
     path = path.strip()
     if not path or any(not part for part in path.split(".")):
         raise InputError("--set", text, path, "a dotted path such as fleet.size or clock.days")
-    try:
-        value = yaml.safe_load(raw) if raw.strip() else ""
-    except yaml.YAMLError:
-        value = raw
-    return path, value
+    return path, (parse_yaml_value(raw) if raw.strip() else "")
 
 
 def canonical_path(data: dict[str, Any], path: str) -> list[str]:

@@ -94,6 +94,7 @@ def test_pricing_battery_wear_cuts_v2g_discharge(runs):
     assert free["grid.ev_wear_cost_jpy"] == 0.0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("variant", ("uncontrolled", "v2g"))
 def test_day_ahead_solved_at_noon_the_day_before_still_balances_every_hour(variant):
     w = World.from_scenario(SCENARIO, variant=variant, overrides={

@@ -6,6 +6,7 @@ import pytest
 
 from simcore.cli import main
 from simcore.errors import InputError
+from simcore.results import write_manifest
 from viz.load_curves import plot_day, select_day
 
 
@@ -17,6 +18,7 @@ def _results(tmp_path):
     folder = tmp_path / "res"
     folder.mkdir()
     frame.to_parquet(folder / "timeseries.parquet")
+    write_manifest(folder, {"note": "a results folder made by hand"})
     return folder
 
 
@@ -35,7 +37,10 @@ def test_day_outside_the_run_is_an_input_error(tmp_path):
 def test_plot_command(tmp_path, capsys):
     results = _results(tmp_path)
     assert main(["plot", str(results), "--day", "2040-08-02"]) == 0
-    assert (results / "day-2040-08-02.png").is_file()
+    assert (results / "plots" / "day-2040-08-02.png").is_file()
+    assert main(["plot", str(results), "--day", "2040-08-02"]) == 0   # drawn again into our own results folder
+    assert main(["plot", str(results), "--day", "someday"]) == 2
+    assert main(["plot", str(results), "--out", str(results / "plots" / "day-2040-08-02.png")]) == 2  # named: new only
     assert main(["plot", str(tmp_path / "missing")]) == 2
 
 

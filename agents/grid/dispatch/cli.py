@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from agents.grid.dispatch.problem import load_problem
-from agents.grid.dispatch.solve import DEFAULT_GAP, DispatchResult, solve
+from agents.grid.dispatch.defaults import DEFAULT_GAP
+from simcore.cli.common import add_out_args
 from simcore.errors import InputError, SupplyShortfallError
-from simcore.results import atomic_folder
+
+if TYPE_CHECKING:
+    from agents.grid.dispatch.solve import DispatchResult
+
 
 
 def add_subcommand(subparsers) -> None:
@@ -25,7 +29,7 @@ def add_subcommand(subparsers) -> None:
     p.add_argument("--time-limit", type=float, default=None, metavar="S", help="solver time limit in seconds")
     p.add_argument("--strict", action="store_true",
                    help="exit 3 with a report if any demand or reserve is not met")
-    p.add_argument("--out", default=None, metavar="DIR", help="write result.json and schedules (CSV) here")
+    add_out_args(p, "results folder for result.json and the schedules (CSV)")
     p.set_defaults(handler=run)
 
 
@@ -49,17 +53,28 @@ def shortfall_report(result: DispatchResult) -> str | None:
     return f"dispatch '{result.name}': supply falls short\n" + "\n".join(lines)
 
 
-def write_atomically(result: DispatchResult, out: Path) -> None:
-    """Write the schedules into a temporary sibling folder, then rename it into place."""
-    with atomic_folder(out) as tmp:
+def write_atomically(result: DispatchResult, out: Path, overwrite: bool = False) -> None:
+    """Write the schedules as a results folder (built in a hidden sibling, then renamed into place)."""
+    from simcore.results import package_versions, results_folder, write_manifest
+
+    with results_folder(out, overwrite=overwrite) as tmp:
         result.save(tmp)
+        write_manifest(tmp, {"command": "dispatch", "problem": result.name, "versions": package_versions()})
 
 
 def run(args: argparse.Namespace) -> int:
+    import math
+
+    from agents.grid.dispatch.problem import load_problem
+    from agents.grid.dispatch.solve import solve
+    from simcore.results import check_destination
+
     if not (0 <= args.gap < 1):
         raise InputError("--gap", "gap", args.gap, "a number in [0, 1)")
-    if args.time_limit is not None and not args.time_limit > 0:
-        raise InputError("--time-limit", "time_limit", args.time_limit, "a number of seconds > 0")
+    if args.time_limit is not None and not (args.time_limit > 0 and math.isfinite(args.time_limit)):
+        raise InputError("--time-limit", "time_limit", args.time_limit, "a finite number of seconds > 0")
+    if args.out is not None:
+        check_destination(args.out, overwrite=args.overwrite)  # refuse before solving, not after
     problem = load_problem(args.problem_dir)
     result = solve(problem, gap=args.gap, time_limit_s=args.time_limit)
     print(f"objective: {result.objective:.10g}")
@@ -68,8 +83,8 @@ def run(args: argparse.Namespace) -> int:
     print(f"co2_t: {result.co2_t:.10g}")
     print(f"status: {result.status}  mip_gap: {result.mip_gap:.3g}  "
           f"build_s: {result.build_s:.3f}  solve_s: {result.solve_s:.3f}")
-    if args.out:
-        write_atomically(result, Path(args.out))
+    if args.out is not None:
+        write_atomically(result, Path(args.out), overwrite=args.overwrite)
         print(f"written: {args.out}")
     if args.strict:
         report = shortfall_report(result)

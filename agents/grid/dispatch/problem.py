@@ -46,7 +46,7 @@ EV_PARAM_COLUMNS = ("cluster", "eff_charge", "eff_discharge", "energy_initial_mw
 
 JSON_KEYS = {
     "name": "text",
-    "periods": "integer >= 1",
+    "periods": "integer in 1..100000",
     "period_hours": "number > 0",
     "carbon_price_per_t": "number >= 0",
     "unserved_penalty_per_mwh": "number > 0",
@@ -165,9 +165,11 @@ def load_problem(folder: str | Path) -> DispatchProblem:
     if not jpath.is_file():
         raise InputError(str(jpath), "file", "missing", "problem.json with name, periods, period_hours")
     try:
-        raw = json.loads(jpath.read_text())
+        raw = json.loads(jpath.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
         raise InputError(str(jpath), f"line {exc.lineno}", exc.msg, "valid JSON") from None
+    except (UnicodeDecodeError, OSError) as exc:
+        raise InputError(str(jpath), "file", type(exc).__name__, "a readable UTF-8 JSON file") from None
     if not isinstance(raw, dict):
         raise InputError(str(jpath), "top level", raw, "a JSON object")
     for key in raw:
@@ -186,7 +188,7 @@ def load_problem(folder: str | Path) -> DispatchProblem:
         try:
             df = pd.read_csv(path, dtype={c: str for c in _TEXT_COLUMNS}, keep_default_na=False,
                              na_values=[""])
-        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError, OSError) as exc:
             raise InputError(str(path), "file", str(exc).strip()[:60], "a CSV table with a header row") from None
         tables[attr] = df
     scalars = {k: raw[k] for k in raw}
@@ -210,6 +212,13 @@ def save_problem(problem: DispatchProblem, folder: str | Path) -> None:
 
 
 # ---------------------------------------------------------------------- validation
+#: largest magnitude any number of a problem may have (MW, MWh, cost...): HiGHS treats 1e20 as infinite
+#: and its numerics degrade well before; no power system needs more
+MAX_ABS_VALUE = 1e10
+#: most periods a problem may have (a year of 15-minute periods is 35,136)
+MAX_PERIODS = 100_000
+
+
 class _Checker:
     """Column checks for one table with key paths naming the row (unit, period) and the column."""
 
@@ -257,6 +266,8 @@ class _Checker:
         for i, v in enumerate(vals):
             if not math.isfinite(v):
                 self.fail(i, column, raw.iloc[i], desc)
+            if abs(v) > MAX_ABS_VALUE:
+                self.fail(i, column, _num(v), f"{desc}, at most {MAX_ABS_VALUE:g} in magnitude")
             if lo is not None and (v < lo or (lo_open and v <= lo)):
                 self.fail(i, column, _num(v), desc)
             if hi is not None and v > hi:
@@ -307,14 +318,16 @@ def _scalar(folder: Path | None, key: str, value: Any, ok: bool) -> None:
 
 
 def _is_num(v: Any) -> bool:
-    return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) and math.isfinite(v)
+    return (isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) and math.isfinite(v)
+            and abs(v) <= MAX_ABS_VALUE)
 
 
 def validate_problem(p: DispatchProblem, folder: str | Path | None = None) -> None:
     """Check scalars and tables; normalise dtypes and sort order in place (units keep file order)."""
     folder = Path(folder) if folder is not None else None
     _scalar(folder, "name", p.name, isinstance(p.name, str) and bool(p.name.strip()))
-    _scalar(folder, "periods", p.periods, _is_num(p.periods) and float(p.periods).is_integer() and p.periods >= 1)
+    _scalar(folder, "periods", p.periods,
+            _is_num(p.periods) and float(p.periods).is_integer() and 1 <= p.periods <= MAX_PERIODS)
     p.periods = int(p.periods)
     _scalar(folder, "period_hours", p.period_hours, _is_num(p.period_hours) and p.period_hours > 0)
     _scalar(folder, "carbon_price_per_t", p.carbon_price_per_t, _is_num(p.carbon_price_per_t) and p.carbon_price_per_t >= 0)

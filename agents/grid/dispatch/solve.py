@@ -22,15 +22,12 @@ from pyomo.contrib.appsi.base import TerminationCondition
 from pyomo.contrib.appsi.solvers import Highs
 from pyomo.repn import generate_standard_repn
 
+from agents.grid.dispatch.defaults import DEFAULT_GAP
 from agents.grid.dispatch.highs_direct import DEFAULT_OPTIONS, DirectHighs
 from agents.grid.dispatch.model import apply_initial_state, apply_timeseries, build_model, compile_units, mutable_vars
 from agents.grid.dispatch.problem import DispatchProblem
 from simcore.errors import InputError
 
-# Relative MIP gap used unless the caller gives one. assumption: 0.1 % of the day's cost is far below
-# the effect of forecast errors, while proving a smaller gap often costs several times the solve time
-# on these models (docs/dispatch.md, Measured). Pass gap=0 for a proven optimum.
-DEFAULT_GAP = 1e-3
 # unserved energy or reserve shortfall (MWh over the horizon) above which a redispatch with recourse
 # lets quick-start units start: solver noise is far below it, a real shortfall far above
 SHORT_TOL_MWH = 1e-3

@@ -28,7 +28,8 @@ def test_every_ev_carries_one_battery_held_by_it(world):
     store = fleet.batteries.store
     assert len(store) == len(fleet)
     assert np.all(store.col("holder_kind") == HolderKind.VEHICLE)
-    assert np.array_equal(store.col("holder_id"), np.arange(len(fleet)))
+    base = store.holders.id_of(HolderKind.VEHICLE, "fleet")
+    assert np.array_equal(store.col("holder_id"), base + np.arange(len(fleet)))
     assert store.unaccounted() == 0
     assert world.summary()["battery.unaccounted"] == 0
 
@@ -55,7 +56,7 @@ def test_batteries_age_once_per_simulated_day(world):
     hist = fleet.batteries.store.history_summary()
     assert np.all(hist["age_days"] == world.clock.days)
     soh = fleet.batteries.store.soh()
-    assert np.all(soh < fleet.batteries.store.col("module_cap0_kwh").sum(axis=1) / fleet.batteries.nominal_kwh)
+    assert np.all(soh < fleet.batteries.store.module_values("cap0_kwh").sum(axis=1) / fleet.batteries.nominal_kwh)
 
 
 def test_cell_temperature_follows_the_month(world):
@@ -78,7 +79,7 @@ def test_lfp_share_sets_the_chemistry_mix(world):
 def test_inspect_a_battery_by_passport(world):
     view = world.inspect("battery:B000012")
     assert view["passport"] == "B000012"
-    assert view["holder"] == ("VEHICLE", 12)
+    assert view["holder"] == "VEHICLE:fleet/12"
     assert view["history"]["age_days"] == world.clock.days
 
 

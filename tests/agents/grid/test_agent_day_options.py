@@ -38,6 +38,7 @@ def cloudy_surprise(tmp_path_factory) -> Path:
     return folder
 
 
+@pytest.mark.slow
 def test_recourse_starts_quick_start_units_when_pv_falls_short_of_its_forecast(cloudy_surprise):
     fixed = _run("uncontrolled", {"system_dir": str(cloudy_surprise)})
     recourse = _run("uncontrolled", {"system_dir": str(cloudy_surprise), "intraday_recourse": True})

@@ -25,6 +25,7 @@ def _run(policy: str, reuse: bool) -> dict[str, Any]:
     return g.summary() | {"series": {k: v.copy() for k, v in g.s.items()}}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("policy", ["uncontrolled", "v2g"])
 def test_reused_model_gives_bit_identical_days(policy):
     reused, fresh = _run(policy, True), _run(policy, False)

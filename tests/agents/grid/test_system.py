@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import math
 import shutil
 from pathlib import Path
@@ -14,6 +13,7 @@ import pytest
 from agents.grid import profiles as P
 from agents.grid import system as S
 from agents.grid.dispatch.problem import load_problem
+from simcore.cli import main
 from simcore.errors import InputError
 
 AUG1 = slice("2030-08-01 00:00", "2030-08-01 23:00")
@@ -222,10 +222,7 @@ def test_multi_day_problem_and_range_checks(ks):
 
 
 def test_cli_writes_a_problem_folder_that_loads(tmp_path, capsys):
-    parser = argparse.ArgumentParser(prog="evcycle")
-    S.add_subcommand(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(["kyushu-day", "2030-08-01", "--out", str(tmp_path / "p")])
-    assert args.handler(args) == 0
+    assert main(["kyushu-day", "2030-08-01", "--out", str(tmp_path / "p")]) == 0
     assert "kyushu_2030_2030-08-01_1d_day_ahead" in capsys.readouterr().out
     loaded = load_problem(tmp_path / "p")
     assert loaded.periods == 24 and len(loaded.thermal) == len(S.load_system().thermal)
@@ -285,6 +282,19 @@ def test_pv_above_capacity_in_hourly_table_is_rejected(data_copy):
 
 
 # ---------------------------------------------------------------------- solved day
+@pytest.mark.slow
+def test_1_august_holds_its_reserve_when_shortfall_is_priced_high(ks):
+    """docs/dispatch.md: the shipped day is short of reserve by choice (priced), not by infeasibility."""
+    from agents.grid.dispatch.solve import solve
+
+    problem = S.day_problem(ks, "2030-08-01", "day_ahead")
+    priced = solve(problem, gap=1e-3)
+    assert 0 < priced.reserve_shortfall_mwh < 20
+    problem.reserve_shortfall_penalty_per_mwh = 1e7
+    strict = solve(problem, gap=1e-3)
+    assert strict.reserve_shortfall_mwh == 0 and strict.unserved_mwh == 0
+
+
 @pytest.mark.slow
 def test_1_august_day_ahead_dispatch_is_plausible(ks):
     from agents.grid.dispatch.solve import DispatchSession

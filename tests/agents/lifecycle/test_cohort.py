@@ -15,20 +15,33 @@ from agents.lifecycle.cohort import EXPORTED, ON_ROAD, RETIRED, CohortModel
 from agents.lifecycle.params import CohortParams
 from agents.lifecycle.sales import CohortDraw, allocate, draw_cohort, load_sales
 from simcore import World
-from simcore.battery import BatteryStore, HolderKind, VehicleLifeParams, monthly_ambient_c
+from simcore.battery import BatteryStore, HandOffReason, HolderKind, VehicleLifeParams, monthly_ambient_c
 from simcore.battery.lifecycle import survival
 from simcore.errors import InputError
 
 
 def cohort_model(n: int, life: VehicleLifeParams, seed: int = 0, **params) -> CohortModel:
-    """``n`` NMC622 EVs of 40 kWh, all sold on day 0, no collection point."""
+    """``n`` NMC622 EVs of 40 kWh, all sold on day 0; released packs go to FACILITY:1 (or abroad) and are
+    listed in ``model.received`` (one array per hand-off)."""
     p = CohortParams(size=n, collection=None, **params)
     draw = CohortDraw(np.full(n, 2012), np.zeros(n, np.int64), np.zeros(n, np.int8), np.full(n, 40.0))
     ss = np.random.SeedSequence(seed).spawn(4)
     g = [np.random.default_rng(s) for s in ss]
-    return CohortModel(p, life, draw, BatteryStore(capacity=n), monthly_ambient_c=monthly_ambient_c("tokyo"),
-                       first_day_of_year=0, collection_site=0, rng_population=g[0], rng_usage=g[1],
-                       rng_life=g[2], rng_batteries=g[3])
+    store = BatteryStore(capacity=n)
+    received: list[np.ndarray] = []
+
+    def release(ids, t_h, reason):
+        if reason == HandOffReason.VEHICLE_EXPORTED:
+            store.transfer(ids, t_h, HolderKind.EXPORTED, 1)
+        else:
+            store.transfer(ids, t_h, HolderKind.FACILITY, 1)
+            received.append(ids)
+
+    model = CohortModel(p, life, draw, store, monthly_ambient_c=monthly_ambient_c("tokyo"), first_day_of_year=0,
+                        vehicle_base=0, release=release, rng_population=g[0], rng_usage=g[1], rng_life=g[2],
+                        rng_batteries=g[3])
+    model.received = received
+    return model
 
 
 def run_days(model: CohortModel, days: int) -> None:
@@ -97,10 +110,9 @@ def test_packs_below_threshold_are_replaced_by_new_batteries():
     life = VehicleLifeParams(mean_vehicle_life_y=1e6, export_min_age_y=99.0, pack_replacement_soh_threshold=0.97)
     m = cohort_model(300, life)
     events: list[tuple[str, dict]] = []
-    received = []
     m.sink = lambda kind, payload: events.append((kind, payload))
-    m.collect = received.append
     run_days(m, 2 * 365)
+    received = m.received
     assert m.counts.replaced > 0
     replaced = [p for k, p in events if k == "battery.replaced"]
     handed = [p for k, p in events if k == "battery.handed_off"]
@@ -169,7 +181,8 @@ def test_every_exit_is_an_event_and_retired_packs_reach_the_collection_point(tmp
     assert s["battery.unaccounted"] == 0
     assert s["battery.count"] == s["battery.at_vehicle"] + s["battery.at_facility"] + s["battery.at_exported"]
     view = world.inspect("battery:B000000")
-    assert view["holder_log"][0][1] == "VEHICLE"
+    assert view["journey"][0]["holder"] == "VEHICLE:cohort/0"
+    assert s["module.unaccounted"] == 0 and s["module.count"] == 8 * s["battery.count"]
 
 
 def test_yearly_tables_cover_every_year():
@@ -190,9 +203,8 @@ def test_property_batteries_are_conserved_whatever_the_life_parameters(mean_life
     life = VehicleLifeParams(mean_vehicle_life_y=mean_life, pack_replacement_soh_threshold=threshold,
                              used_ev_stock_vehicles=hazard_stock, export_min_age_y=0.5)
     m = cohort_model(150, life, seed=seed)
-    received = []
-    m.collect = received.append
     run_days(m, 600)
+    received = m.received
     st_ = m.store
     assert st_.unaccounted() == 0
     assert len(st_) == m.n + m.counts.replaced

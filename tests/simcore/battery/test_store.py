@@ -21,7 +21,8 @@ def test_passport_round_trip_and_view():
     assert store.passport(123) == "B000123" and store.index_of("B000123") == 123
     v = store["B000007"]
     assert v.holder == ("VEHICLE", 107) and v.chemistry == "NMC622" and len(v.modules["capacity_kwh"]) == 8
-    assert "B000007" in repr(v) and v.as_dict()["holder_log"] == [(0.0, "VEHICLE", 107)]
+    assert "B000007" in repr(v) and v.holder_log == [(0.0, "VEHICLE", 107)]
+    assert v.as_dict()["journey"] == [{"t_h": 0.0, "holder": "VEHICLE:107"}]
     with pytest.raises(KeyError):
         store.index_of("B999999")
 
@@ -105,7 +106,7 @@ def test_ageing_updates_history_and_lowers_soh():
     assert np.allclose(h["age_days"], [101, 101, 100, 100]) and np.allclose(h["efc"][2:], 30.0)
     assert np.allclose(h["mean_temp_c"], 25.0) and np.allclose(h["v2g_throughput_kwh"], 100.0)
     assert np.all(store.soh() < 0.99)
-    assert np.all(store.module_resistance_mohm() > store.col("module_res0_mohm"))
+    assert np.all(store.module_resistance_mohm() > store.module_values("res0_mohm"))
 
 
 def test_module_repair_is_the_only_way_capacity_rises():
@@ -147,8 +148,8 @@ def test_tables_for_the_results_folder(tmp_path):
     store.transfer(ids[:1], 5.0, HolderKind.FACILITY, 2)
     store.record_soh(5.0)
     frames = store.to_frames()
-    assert frames["batteries"]["passport"].tolist() == ["B000000", "B000001", "B000002"]
-    assert frames["batteries"]["holder_kind"].tolist() == ["FACILITY", "VEHICLE", "VEHICLE"]
+    assert frames["passports"]["passport"].tolist() == ["B000000", "B000001", "B000002"]
+    assert frames["passports"]["holder_kind"].tolist() == ["FACILITY", "VEHICLE", "VEHICLE"]
     assert len(frames["holder_log"]) == 4 and len(frames["soh_log"]) == 3
     for name, df in frames.items():
         df.to_parquet(tmp_path / f"{name}.parquet")

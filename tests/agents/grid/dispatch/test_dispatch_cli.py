@@ -45,12 +45,23 @@ def test_prints_objective_and_unserved_and_writes_schedules(folder, tmp_path, ca
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out")]
 
 
-def test_out_folder_is_replaced_whole(folder, tmp_path):
+def test_out_replaces_earlier_results_only_with_overwrite(folder, tmp_path):
     out = tmp_path / "out"
-    out.mkdir()
-    (out / "stale.csv").write_text("x\n")
     _run(["dispatch", str(folder), "--out", str(out)])
-    assert not (out / "stale.csv").exists() and (out / "result.json").exists()
+    assert (out / "result.json").exists() and (out / "manifest.json").exists()
+    with pytest.raises(InputError, match="--overwrite"):
+        _run(["dispatch", str(folder), "--out", str(out)])
+    _run(["dispatch", str(folder), "--out", str(out), "--overwrite", "--gap", "0"])
+    assert (out / "result.json").exists()
+
+
+def test_out_onto_a_users_folder_is_refused_before_solving(folder, tmp_path):
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.csv").write_text("x\n")
+    with pytest.raises(InputError, match="not an evcycle results folder"):
+        _run(["dispatch", str(folder), "--out", str(out), "--overwrite"])
+    assert [p.name for p in out.iterdir()] == ["notes.csv"]
 
 
 def test_strict_reports_where_supply_falls_short(folder, tmp_path):
