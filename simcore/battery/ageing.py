@@ -327,7 +327,10 @@ def advance_power_state(y: np.ndarray, dx: np.ndarray, k: np.ndarray, p: float) 
     k = np.asarray(k, dtype=float)
     dx = np.asarray(dx, dtype=float)
     if p == 0.5:
-        return np.sqrt(y * y + k * k * np.maximum(dx, 0.0))
+        out = k * k
+        out = out * np.maximum(dx, 0.0) if dx.ndim else out * max(float(dx), 0.0)
+        out += y * y
+        return np.sqrt(out, out=out) if out.ndim else np.sqrt(out)
     active = (k > 0) & (dx > 0)
     k_safe = np.where(active, k, 1.0)
     x_eq = (y / k_safe) ** (1.0 / p)
@@ -503,7 +506,8 @@ def _advance(law: AgeingLaw, cal: np.ndarray, cyc: np.ndarray, a: dict, conserve
     c_chg, dt = _compact(a["c_chg"]), _compact(a["dt_days"])
     q = np.maximum(1.0 - cal - cyc, MIN_Q)
     k_cal = law.cal(temp_k, soc)
-    c_mean = efc * (2.0 / HOURS_PER_DAY) / np.maximum(dt, 1e-12)  # mean |C-rate| over the step
+    # mean |C-rate| over the step
+    c_mean = efc * (2.0 / HOURS_PER_DAY / max(dt, 1e-12)) if np.ndim(dt) == 0 else efc * (2.0 / HOURS_PER_DAY) / np.maximum(dt, 1e-12)
     new_cal = advance_power_state(cal, dt, k_cal, law.p_cal)
     prep = law.cyc_prep(temp_k, soc, k_cal)
     if not conserve:
@@ -514,18 +518,20 @@ def _advance(law: AgeingLaw, cal: np.ndarray, cyc: np.ndarray, a: dict, conserve
     soc_max = _compact(a["soc_max"])
     if soc_max is None:
         soc_max = np.minimum(1.0, soc + 0.5 * dod)
-    soc_min = np.maximum(soc_max - dod, 0.0)
     swing = r * dod
     k_cyc = law.cyc_eval(prep, swing, c_chg, c_mean)  # rows whose swing leaves [0, 1] are redone below
-    # where some anchor would stretch the swing past 0 or 1, follow the clipping per anchor level
-    clipped = np.flatnonzero((soc_min + swing > 1.0) | (soc_max < swing))
+    # where some anchor would stretch the swing past 1 (anchor at the day's low) or below 0 (anchor at
+    # its high), follow the clipping per anchor level
+    clipped = np.flatnonzero((soc_max + (swing - dod) > 1.0) | (soc_max < swing))
     if clipped.size == 0:
         return new_cal, advance_power_state(cyc, efc, k_cyc, law.p_cyc)
     sub = lambda v: v.take(clipped) if np.ndim(v) else v  # noqa: E731
     var, steps = _compact(a["soc_var"]), _compact(a["charge_steps"])
+    dod_c, max_c = sub(dod), sub(soc_max)
     k_rows, x_rows = _clipped_rates(
-        law, tuple(sub(v) for v in prep), sub(soc), sub(dod), sub(efc), sub(c_chg), sub(c_mean),
-        sub(soc_min), sub(soc_max), None if var is None else sub(var), None if steps is None else sub(steps), sub(r))
+        law, tuple(sub(v) for v in prep), sub(soc), dod_c, sub(efc), sub(c_chg), sub(c_mean),
+        np.maximum(max_c - dod_c, 0.0), max_c, None if var is None else sub(var), None if steps is None else sub(steps),
+        sub(r))
     k_cyc = np.array(np.broadcast_to(k_cyc, np.shape(efc)), dtype=float)
     x_eff = np.array(efc, dtype=float)
     k_cyc[clipped] = k_rows
