@@ -47,13 +47,10 @@ INPUTS = (
 
 def read_table(path: str | Path = LAW_TABLE) -> dict[str, float]:
     """The ``name,value,unit,source`` table as ``{name: value}`` (InputError on missing/bad rows)."""
+    from simcore.tables import read_table_csv
+
     path = Path(path)
-    try:
-        df = pd.read_csv(path, comment="#")
-    except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InputError(path, "file", type(exc).__name__, "CSV with columns name,value,unit,source") from None
-    if not {"name", "value"} <= set(df.columns):
-        raise InputError(path, "header", list(df.columns), "columns name,value,unit,source")
+    df = read_table_csv(path, ["name", "value"])
     values = dict(zip(df["name"].astype(str), pd.to_numeric(df["value"], errors="coerce")))
     for name in INPUTS + DERIVED:
         v = values.get(name)
