@@ -48,6 +48,42 @@ T_REF_K = 298.15
 KELVIN = 273.15
 HOURS_PER_DAY = 24.0
 MIN_Q = 0.05  # relative capacity below which the stretch of conservation mode is capped (1/q <= 20)
+WORK_MIN_LEN = 4096  # arrays at least this long use reusable work arrays in the fast path
+
+
+class _WorkArrays:
+    """Reusable work arrays for the fast path's large temporaries, by length and name.
+
+    A day's step of a large fleet makes dozens of fleet-sized temporaries; fresh ones cost page faults
+    on every call (the allocator hands big freed blocks back to the OS), which took about 40 % of the
+    step. Names are unique per function, so no two live temporaries share an array; results handed to
+    callers are always fresh arrays. A few lengths are kept (one per model group of a fleet).
+    """
+
+    def __init__(self, max_lengths: int = 8) -> None:
+        self._by_len: dict[tuple[int, type], dict[str, np.ndarray]] = {}
+        self._max = max_lengths
+
+    def __call__(self, n: int, name: str, dtype: type = np.float64) -> np.ndarray:
+        key = (n, dtype)
+        arrays = self._by_len.get(key)
+        if arrays is None:
+            if len(self._by_len) >= self._max:
+                self._by_len.pop(next(iter(self._by_len)))
+            arrays = self._by_len[key] = {}
+        a = arrays.get(name)
+        if a is None:
+            a = arrays[name] = np.empty(n, dtype=dtype)
+        return a
+
+
+_work = _WorkArrays()
+
+
+def _work_len(*arrays) -> int:
+    """Length for work arrays if the broadcast shape is one long dimension, else 0 (allocate normally)."""
+    shape = np.broadcast_shapes(*(np.shape(a) for a in arrays))
+    return shape[0] if len(shape) == 1 and shape[0] >= WORK_MIN_LEN else 0
 
 
 class ModelCode(IntEnum):
@@ -245,10 +281,18 @@ class AgeingLaw:
     p_cal: float
     p_cyc: float
     per_sample: bool
+    cal_and_prep: Callable[[np.ndarray, np.ndarray], tuple] | None = None  # both at once (shared terms), optional
 
     def cyc(self, temp_k, soc, dod, c_chg, c_mean, k_cal) -> np.ndarray:
         """Cycle coefficient (loss per EFC**p_cyc)."""
         return self.cyc_eval(self.cyc_prep(temp_k, soc, k_cal), dod, c_chg, c_mean)
+
+    def cal_prep(self, temp_k, soc) -> tuple[np.ndarray, tuple]:
+        """Calendar coefficient and the cycle law's (T, SOC) part."""
+        if self.cal_and_prep is not None:
+            return self.cal_and_prep(temp_k, soc)
+        k_cal = self.cal(temp_k, soc)
+        return k_cal, self.cyc_prep(temp_k, soc, k_cal)
 
 
 def _nmc622_prep(temp_k, soc, k_cal, p: Nmc622Params = NMC622):
@@ -258,13 +302,72 @@ def _nmc622_prep(temp_k, soc, k_cal, p: Nmc622Params = NMC622):
     return a1, a2, k_cal * p.b1n_4
 
 
+def _nmc622_cal_and_prep(temp_k, soc, p: Nmc622Params = NMC622):
+    """``nmc622_cal_rate`` and ``_nmc622_prep`` sharing 1/T (the fast path's hot loop; same numbers).
+
+    For long arrays the results live in work arrays, valid until the next call of the same length.
+    """
+    n = _work_len(temp_k, soc)
+    hot = np.max(temp_k) > 328.15
+    if not n:
+        inv = 1.0 / temp_k - 1.0 / T_REF_K
+        poly = p.b1t_0 + soc * (p.b1t_1 + soc * (p.b1t_2 + soc * p.b1t_3) + p.b1t_4_per_k * temp_k)
+        if hot:
+            poly = poly + p.b1t_5_per_k * np.maximum(0.0, temp_k - 328.15)
+        k_cal = np.maximum(0.0, np.exp(inv * -(p.b1t_ea_j_per_mol / R_GAS_J_PER_MOL_K)) * poly)
+        a1 = np.exp(inv * -(p.b1n_ea1_j_per_mol / R_GAS_J_PER_MOL_K)) * (p.b1n_0 + (p.b1n_0 * p.b1n_1) * soc)
+        a2 = p.b1n_3 * np.exp(inv * -(p.b1n_ea2_j_per_mol / R_GAS_J_PER_MOL_K))
+        return k_cal, (a1, a2, k_cal * p.b1n_4)
+    inv = np.divide(1.0, temp_k, out=_work(n, "nmc.inv"))
+    inv -= 1.0 / T_REF_K
+    u = _work(n, "nmc.u")
+    poly = np.multiply(soc, p.b1t_3, out=_work(n, "nmc.poly"))
+    poly += p.b1t_2
+    poly *= soc
+    poly += p.b1t_1
+    poly += np.multiply(temp_k, p.b1t_4_per_k, out=u)
+    poly *= soc
+    poly += p.b1t_0
+    if hot:
+        np.subtract(temp_k, 328.15, out=u)
+        np.maximum(u, 0.0, out=u)
+        u *= p.b1t_5_per_k
+        poly += u
+    k_cal = np.multiply(inv, -(p.b1t_ea_j_per_mol / R_GAS_J_PER_MOL_K), out=_work(n, "nmc.kcal"))
+    np.exp(k_cal, out=k_cal)
+    k_cal *= poly
+    np.maximum(k_cal, 0.0, out=k_cal)
+    a1 = np.multiply(inv, -(p.b1n_ea1_j_per_mol / R_GAS_J_PER_MOL_K), out=_work(n, "nmc.a1"))
+    np.exp(a1, out=a1)
+    np.multiply(soc, p.b1n_0 * p.b1n_1, out=u)
+    u += p.b1n_0
+    a1 *= u
+    a2 = np.multiply(inv, -(p.b1n_ea2_j_per_mol / R_GAS_J_PER_MOL_K), out=_work(n, "nmc.a2"))
+    np.exp(a2, out=a2)
+    a2 *= p.b1n_3
+    return k_cal, (a1, a2, np.multiply(k_cal, p.b1n_4, out=_work(n, "nmc.kc")))
+
+
 def _nmc622_eval(prep, dod, c_chg, c_mean, p: Nmc622Params = NMC622):
-    # b1t * b1N * b1N_4; the stress uses the charging C-rate, or the mean |C-rate| without charging (BLAST-Lite)
+    """b1t * b1N * b1N_4 (a fresh array); the stress uses the charging C-rate, or the mean |C-rate| in a
+    window without charging (BLAST-Lite)."""
     a1, a2, kc = prep
-    charged = c_chg > 0
-    c = c_chg if np.all(charged) else np.where(charged, c_chg, c_mean)
-    d3 = dod * dod * dod
-    return kc * (np.maximum(0.0, a1 * np.sqrt(dod * c) + p.b1n_2) + a2 * (d3 * d3))
+    c = c_chg if np.min(c_chg) > 0 else np.where(c_chg > 0, c_chg, c_mean)
+    n = _work_len(dod, c, a1)
+    if not n:
+        d3 = dod * dod * dod
+        return kc * (np.maximum(0.0, a1 * np.sqrt(dod * c) + p.b1n_2) + a2 * (d3 * d3))
+    x = np.multiply(dod, c, out=_work(n, "nmce.x"))
+    np.sqrt(x, out=x)
+    x *= a1
+    x += p.b1n_2
+    np.maximum(x, 0.0, out=x)
+    d = np.multiply(dod, dod, out=_work(n, "nmce.d"))
+    d *= dod
+    np.multiply(d, d, out=d)
+    d *= a2
+    x += d
+    return np.multiply(x, kc)
 
 
 def _lfp_prep(temp_k, soc, k_cal, p: LfpParams = LFP):
@@ -306,7 +409,8 @@ class _Laws(dict):
 
 LAWS: dict[int, AgeingLaw] = _Laws(
     {
-        int(ModelCode.NMC622): AgeingLaw(nmc622_cal_rate, _nmc622_prep, _nmc622_eval, NMC622.p_cal, NMC622.p_cyc, False),
+        int(ModelCode.NMC622): AgeingLaw(nmc622_cal_rate, _nmc622_prep, _nmc622_eval, NMC622.p_cal, NMC622.p_cyc, False,
+                                         _nmc622_cal_and_prep),
         int(ModelCode.LFP): AgeingLaw(lfp_cal_rate, _lfp_prep, _lfp_eval, LFP.p_cal, LFP.p_cyc, True),
         int(ModelCode.LMO_2NDLIFE): AgeingLaw(
             lmo2nd_cal_rate, _const_prep, _const_eval(LMO_2NDLIFE.a_cyc), LMO_2NDLIFE.p_cal, LMO_2NDLIFE.p_cyc, True),
@@ -327,10 +431,18 @@ def advance_power_state(y: np.ndarray, dx: np.ndarray, k: np.ndarray, p: float) 
     k = np.asarray(k, dtype=float)
     dx = np.asarray(dx, dtype=float)
     if p == 0.5:
-        out = k * k
-        out = out * np.maximum(dx, 0.0) if dx.ndim else out * max(float(dx), 0.0)
-        out += y * y
-        return np.sqrt(out, out=out) if out.ndim else np.sqrt(out)
+        n = _work_len(y, k, dx)
+        if not n or k.shape != (n,):
+            return np.sqrt(y * y + k * k * np.maximum(dx, 0.0))
+        out = np.multiply(k, k)  # the result: a fresh array
+        if dx.ndim:
+            out *= np.maximum(dx, 0.0, out=_work(n, "aps.dx"))
+        else:
+            out *= max(float(dx), 0.0)
+        out += np.multiply(y, y, out=_work(n, "aps.y2"))
+        return np.sqrt(out, out=out)
+    if k.size and np.min(k) > 0 and np.min(dx) > 0:  # every battery advances: no masking needed
+        return k * ((y / k) ** (1.0 / p) + dx) ** p
     active = (k > 0) & (dx > 0)
     k_safe = np.where(active, k, 1.0)
     x_eq = (y / k_safe) ** (1.0 / p)
@@ -432,8 +544,10 @@ def age_batteries(
         return replace(state, q_loss_cal=new_cal, q_loss_cyc=new_cyc)
     if groups is None:
         groups = model_groups(codes)
-    new_cal = np.array(state.q_loss_cal, dtype=float)
-    new_cyc = np.array(state.q_loss_cyc, dtype=float)
+    # groups covering every row (as model_groups gives) fill fresh arrays; otherwise untouched rows keep their state
+    covered = sum((g.stop - g.start) if isinstance(g, slice) else g.size for g in groups.values()) == n
+    new_cal = np.empty(n) if covered else np.array(state.q_loss_cal, dtype=float)
+    new_cyc = np.empty(n) if covered else np.array(state.q_loss_cyc, dtype=float)
     for code, rows in groups.items():
         sub = {k: (None if v is None else _select(v, rows)) for k, v in args.items()}
         new_cal[rows], new_cyc[rows] = _advance(
@@ -504,25 +618,39 @@ def _advance(law: AgeingLaw, cal: np.ndarray, cyc: np.ndarray, a: dict, conserve
     temp_k = _compact(a["temp_c"]) + KELVIN
     soc, dod, efc = _compact(a["soc_mean"]), _compact(a["dod"]), a["efc"]
     c_chg, dt = _compact(a["c_chg"]), _compact(a["dt_days"])
-    q = np.maximum(1.0 - cal - cyc, MIN_Q)
-    k_cal = law.cal(temp_k, soc)
+    n = _work_len(cal, efc)
+    w = (lambda name, dtype=np.float64: _work(n, name, dtype)) if n else (lambda name, dtype=np.float64: None)
+    q = np.subtract(1.0, cal, out=w("adv.q"))
+    q -= cyc
+    np.maximum(q, MIN_Q, out=q)
+    k_cal, prep = law.cal_prep(temp_k, soc)
     # mean |C-rate| over the step
-    c_mean = efc * (2.0 / HOURS_PER_DAY / max(dt, 1e-12)) if np.ndim(dt) == 0 else efc * (2.0 / HOURS_PER_DAY) / np.maximum(dt, 1e-12)
+    if np.ndim(dt) == 0:
+        c_mean = np.multiply(efc, 2.0 / HOURS_PER_DAY / max(dt, 1e-12), out=w("adv.cmean"))
+    else:
+        c_mean = efc * (2.0 / HOURS_PER_DAY) / np.maximum(dt, 1e-12)
     new_cal = advance_power_state(cal, dt, k_cal, law.p_cal)
-    prep = law.cyc_prep(temp_k, soc, k_cal)
     if not conserve:
         # the same SOC swing moves fewer ampere-hours of a faded cell
         k_cyc = law.cyc_eval(prep, dod, c_chg * q, c_mean * q)
         return new_cal, advance_power_state(cyc, efc * q, k_cyc, law.p_cyc)
-    r = 1.0 / q
+    r = np.divide(1.0, q, out=w("adv.r"))
     soc_max = _compact(a["soc_max"])
-    if soc_max is None:
+    if soc_max is None and n:
+        soc_max = np.multiply(dod, 0.5, out=w("adv.smax"))
+        soc_max += soc
+        np.minimum(soc_max, 1.0, out=soc_max)
+    elif soc_max is None:
         soc_max = np.minimum(1.0, soc + 0.5 * dod)
-    swing = r * dod
+    swing = np.multiply(r, dod, out=w("adv.swing"))
     k_cyc = law.cyc_eval(prep, swing, c_chg, c_mean)  # rows whose swing leaves [0, 1] are redone below
     # where some anchor would stretch the swing past 1 (anchor at the day's low) or below 0 (anchor at
     # its high), follow the clipping per anchor level
-    clipped = np.flatnonzero((soc_max + (swing - dod) > 1.0) | (soc_max < swing))
+    top = np.subtract(swing, dod, out=w("adv.top"))
+    top += soc_max
+    mask = np.greater(top, 1.0, out=w("adv.mask", np.bool_))
+    mask |= np.less(soc_max, swing, out=w("adv.mask2", np.bool_))
+    clipped = np.flatnonzero(mask)
     if clipped.size == 0:
         return new_cal, advance_power_state(cyc, efc, k_cyc, law.p_cyc)
     sub = lambda v: v.take(clipped) if np.ndim(v) else v  # noqa: E731
@@ -532,7 +660,8 @@ def _advance(law: AgeingLaw, cal: np.ndarray, cyc: np.ndarray, a: dict, conserve
         law, tuple(sub(v) for v in prep), sub(soc), dod_c, sub(efc), sub(c_chg), sub(c_mean),
         np.maximum(max_c - dod_c, 0.0), max_c, None if var is None else sub(var), None if steps is None else sub(steps),
         sub(r))
-    k_cyc = np.array(np.broadcast_to(k_cyc, np.shape(efc)), dtype=float)
+    if np.shape(k_cyc) != np.shape(efc):
+        k_cyc = np.array(np.broadcast_to(k_cyc, np.shape(efc)), dtype=float)  # else a fresh array: fill it
     x_eff = np.array(efc, dtype=float)
     k_cyc[clipped] = k_rows
     x_eff[clipped] = x_rows
@@ -546,30 +675,28 @@ def _clipped_rates(law, prep, soc, dod, efc, c_chg, c_mean, soc_min, soc_max, va
     the cycles counted shrink by the clipped share ``f`` and so does the charging rate when the charge
     came in few samples (a partly clipped sample charges less in the same time). The effective
     coefficient satisfies ``k_eff**(1/p) x = sum_j w_j k_j**(1/p) x_j`` (exact sum of the anchors' state
-    increments for p = 0.5).
+    increments for p = 0.5). The three levels are evaluated together as (3, rows) arrays.
     """
     if var is None:
         var = dod * dod / 12.0  # SOC spread evenly over the day's range
     levels, weights = anchor_levels(soc_min, soc_max, soc, var)
-    inv_p = 1.0 / law.p_cyc
-    num = 0.0
-    x_tot = 0.0
-    swing = r * dod
-    for lvl, w in zip(levels, weights):
-        lo = np.maximum(lvl - r * (lvl - soc_min), 0.0)
-        hi = np.minimum(lvl + r * (soc_max - lvl), 1.0)
-        dod_j = hi - lo
-        f = dod_j / swing
-        if steps is None:
-            g = 1.0
-        else:
-            part = f * steps
-            g = np.where((f < 1.0) & (part > 0), part / np.maximum(np.ceil(part - 1e-9), 1.0), 1.0)
-        k_j = law.cyc_eval(prep, dod_j, c_chg * g, c_mean * f)
-        x_j = efc * f
-        num = num + w * k_j ** inv_p * x_j
-        x_tot = x_tot + w * x_j
-    x_tot = np.asarray(x_tot, dtype=float)
+    m = np.shape(efc)
+    lvl = np.stack([np.broadcast_to(x, m) for x in levels])  # (3, rows)
+    w = np.stack([np.broadcast_to(x, m) for x in weights])
+    lo = np.maximum(lvl - r * (lvl - soc_min), 0.0)
+    hi = np.minimum(lvl + r * (soc_max - lvl), 1.0)
+    dod_j = hi - lo
+    f = dod_j / (r * dod)
+    if steps is None:
+        g = 1.0
+    else:
+        part = f * steps
+        g = np.where((f < 1.0) & (part > 0), part / np.maximum(np.ceil(part - 1e-9), 1.0), 1.0)
+    k_j = law.cyc_eval(prep, dod_j, c_chg * g, c_mean * f)
+    x_j = efc * f
+    wx = w * x_j
+    x_tot = wx.sum(axis=0)
+    num = (wx * k_j ** (1.0 / law.p_cyc)).sum(axis=0)
     k_eff = np.where(x_tot > 0, (num / np.where(x_tot > 0, x_tot, 1.0)) ** law.p_cyc, 0.0)
     return k_eff, x_tot
 

@@ -172,3 +172,22 @@ def test_anchor_levels_reproduce_mean_and_variance_of_the_day():
     assert np.allclose(w.sum(axis=0), 1.0) and np.all(w >= 0)
     assert np.allclose((w * x).sum(axis=0), mean)
     assert np.allclose((w * x * x).sum(axis=0) - mean**2, var)
+
+
+def test_large_fleets_age_exactly_like_small_groups_of_the_same_batteries():
+    # fleets above WORK_MIN_LEN reuse work arrays; the numbers must be those of the plain path
+    from simcore.battery.ageing import WORK_MIN_LEN
+
+    rng = np.random.default_rng(5)
+    n = 2 * WORK_MIN_LEN + 11
+    codes = np.where(rng.random(n) < 0.3, 1, 0).astype(np.int8)
+    big = AgeingState(rng.uniform(0, 0.1, n), rng.uniform(0, 0.1, n), codes)
+    rows = np.arange(0, n, 97)
+    small = AgeingState(big.q_loss_cal[rows], big.q_loss_cyc[rows], codes[rows])
+    for day in range(3):  # several steps: nothing carried over between calls
+        s = DailyStressors(rng.uniform(0.3, 0.95, n), rng.normal(22, 8, n), rng.uniform(0, 0.9, n),
+                           rng.uniform(0, 1.2, n), rng.uniform(0, 0.5, n), soc_var=rng.uniform(0, 0.05, n))
+        big = age_batteries(big, s)
+        small = age_batteries(small, s.take(rows))
+    assert np.array_equal(big.q_loss_cal[rows], small.q_loss_cal)
+    assert np.array_equal(big.q_loss_cyc[rows], small.q_loss_cyc)
