@@ -245,9 +245,33 @@ def nmc622_cyc_factor(
 
 
 def lfp_cal_rate(temp_k: np.ndarray, soc: np.ndarray, p: LfpParams = LFP) -> np.ndarray:
-    """LFP calendar coefficient ``k_cal`` (loss per day**0.526), from temperature and anode potential."""
-    ua = graphite_anode_potential_v(soc)
-    return abs(p.p1) * np.exp(p.p2_k / temp_k) * np.exp(p.p3_k_per_v * ua / temp_k)
+    """LFP calendar coefficient ``k_cal`` (loss per day**0.526), from temperature and anode potential:
+    ``|p1| exp((p2 + p3 Ua(soc)) / T)``; Ua as :func:`graphite_anode_potential_v`, written out so that
+    long inputs can use work arrays (the same operations in the same order either way)."""
+    shape = np.broadcast_shapes(np.shape(temp_k), np.shape(soc))
+    n = _work_len(temp_k, soc)
+    buf = (lambda name: _work(n, name)) if n else (lambda name: None)
+    soc1 = np.broadcast_to(soc, shape).reshape(-1) if not n else soc
+    x = np.multiply(soc1, 0.78 - 0.0085, out=buf("lfp.x"))
+    x += 0.0085
+    ua = np.multiply(x, -305.5309, out=buf("lfp.ua"))
+    np.exp(ua, out=ua)
+    ua *= 0.5416
+    ua += 0.6379
+    t = buf("lfp.t")
+    for shift, scale, coef in ((0.1958, -0.1088, 0.044), (1.0571, 0.0854, -0.1978), (-0.0117, 0.0529, -0.6875),
+                               (0.5692, 0.0875, -0.0175)):
+        t = np.subtract(x, shift, out=t)
+        t *= 1.0 / scale
+        np.tanh(t, out=t)
+        t *= coef
+        ua += t
+    ua *= p.p3_k_per_v
+    ua += p.p2_k
+    ua /= np.broadcast_to(temp_k, shape).reshape(-1) if not n else temp_k
+    np.exp(ua, out=ua)
+    out = ua * abs(p.p1)
+    return out if n else out.reshape(shape)
 
 
 def lfp_cyc_rate(temp_k: np.ndarray, dod: np.ndarray, c_rate_avg: np.ndarray, p: LfpParams = LFP) -> np.ndarray:
@@ -615,11 +639,12 @@ def _compact(a: np.ndarray | None) -> np.ndarray | float | None:
 
 def _advance(law: AgeingLaw, cal: np.ndarray, cyc: np.ndarray, a: dict, conserve: bool):
     """Advance one model group by one step (see the module docstring for the window transform)."""
-    temp_k = _compact(a["temp_c"]) + KELVIN
     soc, dod, efc = _compact(a["soc_mean"]), _compact(a["dod"]), a["efc"]
     c_chg, dt = _compact(a["c_chg"]), _compact(a["dt_days"])
     n = _work_len(cal, efc)
     w = (lambda name, dtype=np.float64: _work(n, name, dtype)) if n else (lambda name, dtype=np.float64: None)
+    temp_c = _compact(a["temp_c"])
+    temp_k = np.add(temp_c, KELVIN, out=w("adv.tk")) if np.ndim(temp_c) else temp_c + KELVIN
     q = np.subtract(1.0, cal, out=w("adv.q"))
     q -= cyc
     np.maximum(q, MIN_Q, out=q)
@@ -662,7 +687,8 @@ def _advance(law: AgeingLaw, cal: np.ndarray, cyc: np.ndarray, a: dict, conserve
         sub(r))
     if np.shape(k_cyc) != np.shape(efc):
         k_cyc = np.array(np.broadcast_to(k_cyc, np.shape(efc)), dtype=float)  # else a fresh array: fill it
-    x_eff = np.array(efc, dtype=float)
+    x_eff = np.copyto(w("adv.xeff"), efc) if n else np.array(efc, dtype=float)
+    x_eff = w("adv.xeff") if n else x_eff
     k_cyc[clipped] = k_rows
     x_eff[clipped] = x_rows
     return new_cal, advance_power_state(cyc, x_eff, k_cyc, law.p_cyc)
