@@ -219,6 +219,11 @@ class ReferenceResult:
     q_loss_cal: np.ndarray
     q_loss_cyc: np.ndarray
 
+    @property
+    def day(self) -> np.ndarray:
+        """Day index (0-based) in which each window ends (the daily grid is :meth:`daily`)."""
+        return np.floor(self.t_days - 1e-9).astype(np.int64)
+
     def daily(self) -> tuple[np.ndarray, np.ndarray]:
         """``(day, q)``: capacity at the end of each whole day (0-based day index), from the last
         window that ended by then."""
