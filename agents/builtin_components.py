@@ -19,3 +19,11 @@ register_lazy("ev_cohort", component="agents.lifecycle.component:EVCohort",
               params="agents.lifecycle.params:CohortParams")
 register_lazy("collection_point", component="facilities.collection:CollectionPoint",
               params="facilities.collection_params:CollectionParams", provides=("battery_sink",))
+register_lazy("fourr_plant", component="facilities.plant.component:FourRPlant",
+              params="facilities.plant.params:PlantParams", provides=("battery_sink", "pack_supplier"))
+register_lazy("second_life", component="facilities.second_life:SecondLife",
+              params="facilities.second_life_params:SecondLifeParams", provides=("second_life_sink",))
+register_lazy("recycling_plant", component="facilities.recycling:RecyclingPlant",
+              params="facilities.recycling_params:RecyclingParams", provides=("battery_sink", "recycler"))
+register_lazy("retired_pack_source", component="facilities.source:RetiredPackSource",
+              params="facilities.source_params:SourceParams")

@@ -1,117 +1,138 @@
-"""The ``collection_point`` component: where retired EV batteries arrive, are graded, and are held.
+"""The ``collection_point`` component: used packs from dealers and dismantlers, trucked to the plant in lots.
 
-This is the entry of the 4R facility model (later stages — reuse, refabrication, recycling — will take
-batteries from here). Its hand-off interface, for any source of retired batteries:
-
-``collection.receive(store, records)``
-    ``store`` is the :class:`~simcore.battery.BatteryStore` the batteries live in; ``records`` the
-    :class:`~simcore.battery.RetiredBatteries` table returned by :func:`~simcore.battery.hand_off`,
-    called with ``to_kind=HolderKind.FACILITY, to_id=collection.site_id`` (so the store already shows
-    the batteries here; ``receive`` checks it and raises ``ValueError`` otherwise). A source finds its
-    collection point by component name (``world.components[name]``) in its own ``setup``.
-
-On receipt the batteries are graded (``simcore.battery.soh.grade``: EIS-like measurement of every
-module fused with the usage-history model) and held: they stay ``FACILITY:<site_id>`` in the store,
-so they remain accounted. The grade is kept next to the ground truth of the hand-off record, which
-gives the estimator's accuracy on the batteries that actually retire (``battery.soh_est_rmse``,
-``battery.soh_est_within_5pct``). Events: ``collection.received`` per batch (count, reasons) and, when
-someone listens or traces it, ``battery.graded`` per battery (``soh_est``, ``soh_sigma``).
+Sources hand packs over with ``receive(ids, t_h, reasons)`` (the battery-sink interface; reasons are
+``simcore.battery.HandOffReason`` codes). Packs wait at the collection point (holder
+``FACILITY:<name>``) per source — dealers (replaced packs, warranty returns), dismantlers (retired
+vehicles, accidents), second-life owners — until a truck is full or the oldest has waited
+``max_wait_days``; then the lot leaves, costing transport CO2 and money, and is put into the next
+facility's intake. A full intake blocks the put: the truck waits, and packs pile up here (a full
+plant holds collection back). Packs at the end of their second life go to ``end_of_life_to``.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
+
 from facilities.collection_params import CollectionParams
-from simcore.battery import BatteryStore, HandOffReason, HolderKind, MeasurementModel, RetiredBatteries, grade
-from simcore.battery.lifecycle import handover_records
+from facilities.ledgers import ledger
+from facilities.lots import Lot
+from simcore.battery.holders import HolderKind
+from simcore.battery.lifecycle import HandOffReason
 from simcore.component import Component
+
+#: source of a pack by hand-off reason: 0 dealer, 1 dismantler, 2 second-life owner
+SOURCE_OF_REASON = {int(HandOffReason.PACK_REPLACED): 0, int(HandOffReason.WARRANTY_RETURN): 0,
+                    int(HandOffReason.VEHICLE_RETIRED): 1, int(HandOffReason.ACCIDENT): 1,
+                    int(HandOffReason.VEHICLE_EXPORTED): 1, int(HandOffReason.SECOND_LIFE_ENDED): 2}
+SOURCES = ("dealer", "dismantler", "second_life")
+_SOURCE_LUT = np.array([SOURCE_OF_REASON.get(r, 1) for r in range(16)])
+#: the hour of the day at which trucks leave (after the day's hand-offs at midnight)
+DEPART_HOUR = 12.0
 
 
 class CollectionPoint(Component):
-    """Receives retired batteries, grades them and holds them (accounted) for the facility model."""
+    """Receives used packs, forms truck lots per source and ships them to the plant."""
 
     Params = CollectionParams
 
     def setup(self) -> None:
         p: CollectionParams = self.params
-        self.store = self.world.batteries
-        self.site_id = self.store.holders.register(HolderKind.FACILITY, self.name)
-        self.rng_grading = self.world.rng(f"{self.name}.grading")
-        self.mm = MeasurementModel(sigma_pct=p.measurement_sigma_pct, test_time_min_per_module=p.test_min_per_module)
-        self.batches: list[RetiredBatteries] = []
-        self.est: list[np.ndarray] = []
-        self.sigma: list[np.ndarray] = []
-        self.test_min: list[np.ndarray] = []
+        w = self.world
+        self.store = w.batteries
+        self.site = self.store.holders.register(HolderKind.FACILITY, self.name)
+        self.ledger = ledger(w)
+        self.to = w.peer(p.to)
+        self.eol_to = w.peer(p.end_of_life_to) if p.end_of_life_to is not None else self.to
+        self.waiting: list[list[np.ndarray]] = [[] for _ in SOURCES]  # per source: ids, arrival, reason
+        self.received = np.zeros(len(SOURCES), dtype=np.int64)
+        self.shipped = 0
+        self.lots = 0
+        self.truck_wait_h = 0.0
+        self.s_waiting = w.recorder.add(f"{self.name}.waiting_packs", "packs")
+        w.env.process(self._trucks())
 
-    # -- the battery-sink interface ------------------------------------------------------------
+    # -- the battery-sink interface ----------------------------------------------------------------
     def receive(self, ids: np.ndarray, t_h: float, reasons: np.ndarray) -> None:
-        """Take over packs ``ids`` (moved here now) handed off for ``reasons`` (HandOffReason codes)."""
+        """Take over packs handed in now for ``reasons`` (HandOffReason codes)."""
         ids = np.asarray(ids, dtype=np.int64)
         if ids.size == 0:
             return
-        store = self.store
-        records = handover_records(store, ids, t_h, reasons, HolderKind.FACILITY, self.site_id)
-        store.transfer(ids, t_h, HolderKind.FACILITY, self.site_id)
-        self.batches.append(records)
-        if self.params.grade_on_receipt:
-            g = grade(store, ids, self.rng_grading, self.mm)
-            self.est.append(g.pack_soh)
-            self.sigma.append(g.pack_sigma)
-            self.test_min.append(np.asarray(g.test_time_min, dtype=float) * np.ones(ids.size))
-            if self.world.wants("battery.graded"):
-                for b, e, s, t in zip(ids.tolist(), g.pack_soh.tolist(), g.pack_sigma.tolist(), records.true_soh.tolist()):
-                    self.world.emit("battery.graded", self.name, battery=BatteryStore.passport(b), soh_est=e,
-                                    soh_sigma=s, true_soh=t)
-        reasons = np.bincount(records.reason.astype(np.int64), minlength=len(HandOffReason) + 1)
-        self.world.emit("collection.received", self.name, count=int(ids.size),
-                        **{HandOffReason(r).name.lower(): int(reasons[r]) for r in HandOffReason if reasons[r]})
+        reasons = np.broadcast_to(np.asarray(reasons, dtype=np.int8), ids.shape)
+        self.store.transfer(ids, t_h, HolderKind.FACILITY, self.site)
+        self.ledger.enter(ids, t_h)
+        p: CollectionParams = self.params
+        if p.purchase_jpy_per_kwh:
+            kwh = float(self.store.col("nominal_kwh")[ids].sum())
+            self.ledger.add_money(-p.purchase_jpy_per_kwh * kwh, t_h, "purchase")
+        src = _SOURCE_LUT[np.clip(reasons.astype(np.int64), 0, _SOURCE_LUT.size - 1)]
+        for s in range(len(SOURCES)):
+            pick = src == s
+            if pick.any():
+                self.waiting[s].append(np.stack([ids[pick], np.full(pick.sum(), int(t_h)), reasons[pick]]))
+                self.received[s] += int(pick.sum())
 
-    # -- observation ---------------------------------------------------------------------------
-    def received(self) -> RetiredBatteries | None:
-        """Every hand-off record received so far, stacked (None if nothing arrived)."""
-        return RetiredBatteries.concat(self.batches) if self.batches else None
+    # -- trucks ------------------------------------------------------------------------------------
+    def _queue(self, s: int) -> np.ndarray:
+        if not self.waiting[s]:
+            return np.zeros((3, 0), dtype=np.int64)
+        q = np.concatenate(self.waiting[s], axis=1) if len(self.waiting[s]) > 1 else self.waiting[s][0]
+        self.waiting[s] = [q]
+        return q
 
-    def held_ids(self) -> np.ndarray:
-        """Battery ids the store shows at this site now."""
-        return self.store.held_by(HolderKind.FACILITY, self.site_id)
+    def _trucks(self):
+        env = self.world.env
+        p: CollectionParams = self.params
+        for day in range(self.world.clock.days):
+            t = day * 24.0 + DEPART_HOUR
+            if t > env.now:
+                yield env.timeout(t - env.now)
+            for s in range(len(SOURCES)):
+                while True:
+                    q = self._queue(s)
+                    n = q.shape[1]
+                    if n == 0 or (n < p.lot_size_packs and env.now - q[1, 0] < p.max_wait_days * 24.0):
+                        break
+                    take = min(n, p.lot_size_packs)
+                    lot_ids, reasons = q[0, :take], q[2, :take].astype(np.int8)
+                    self.waiting[s] = [q[:, take:]]
+                    yield from self._ship(s, lot_ids, reasons)
+            tick = self.world.clock.tick_at(env.now)
+            if tick < self.world.clock.n_ticks:
+                self.s_waiting[tick] = float(sum(self._queue(s).shape[1] for s in range(len(SOURCES))))
 
-    def table(self) -> pd.DataFrame:
-        """Received batteries: hand-off record plus the grade (``soh_est``, ``soh_sigma``)."""
-        rec = self.received()
-        if rec is None:
-            return pd.DataFrame()
-        df = rec.to_frame().drop(columns=["module_capacity_kwh"])
-        if self.est:
-            df["soh_est"] = np.concatenate(self.est)
-            df["soh_sigma"] = np.concatenate(self.sigma)
-            df["test_time_min"] = np.concatenate(self.test_min)
-        return df
+    def _ship(self, source: int, ids: np.ndarray, reasons: np.ndarray):
+        """One truck: transport CO2 and cost, then the (possibly waiting) put into the next intake."""
+        p: CollectionParams = self.params
+        env = self.world.env
+        eol = source == 2
+        dest = self.eol_to if eol else self.to
+        km = p.distance_dealer_km if source == 0 else p.distance_dismantler_km
+        chem = self.store.col("chemistry")[ids]
+        t = float(np.sum(self.ledger.data.pack_kg_per_kwh[chem] * self.store.col("nominal_kwh")[ids])) / 1000.0
+        kg_co2 = t * km * float(self.ledger.data.factors["truck"])
+        per_pack = kg_co2 / ids.size
+        self.ledger.add_pack_co2(ids, per_pack, env.now, "transport")
+        self.ledger.add_money(-t * km * p.transport_jpy_per_t_km, env.now, "transport")
+        started = env.now
+        yield from dest.accept_lot(Lot(ids, reasons, env.now))
+        self.truck_wait_h += env.now - started
+        self.shipped += ids.size
+        self.lots += 1
 
+    def accept_lot(self, lot: Lot):
+        """A lot brought here (a SimPy sub-process, as any sink's): received at once."""
+        self.receive(lot.ids, self.world.env.now, lot.tags)
+        yield from ()
+
+    # -- observation --------------------------------------------------------------------------------
     def summary(self) -> dict[str, Any]:
-        rec = self.received()
-        n = 0 if rec is None else len(rec)
-        out: dict[str, Any] = {"collection.received": n, "collection.held": int(self.held_ids().size)}
-        if rec is not None:
-            for r in HandOffReason:
-                k = int(np.count_nonzero(rec.reason == r))
-                if k:
-                    out[f"collection.received_{r.name.lower()}"] = k
-            out["collection.mean_true_soh"] = float(rec.true_soh.mean())
-        if self.est:
-            err = np.concatenate(self.est) - rec.true_soh
-            out["battery.soh_est_rmse"] = float(np.sqrt(np.mean(err**2)))
-            out["battery.soh_est_within_5pct"] = float(np.mean(np.abs(err) <= self.params.within_pct / 100.0))
-            out["collection.test_hours"] = float(np.concatenate(self.test_min).sum() / 60.0)
+        out: dict[str, Any] = {f"{self.name}.received_from_{s}": int(self.received[i]) for i, s in enumerate(SOURCES)}
+        out.update({f"{self.name}.shipped": self.shipped, f"{self.name}.lots": self.lots,
+                    f"{self.name}.held": int(self.store.held_by(HolderKind.FACILITY, self.site).size),
+                    f"{self.name}.truck_wait_h": self.truck_wait_h})
         return out
 
     def inspect(self, key: str | None = None) -> dict[str, Any]:
-        return {**super().inspect(None), **self.summary()}
-
-    def write_tables(self, folder: Path) -> None:
-        df = self.table()
-        if not df.empty:
-            df.to_parquet(Path(folder) / f"{self.name}_received.parquet", index=False)
+        return {**super().inspect(key), **self.summary()}

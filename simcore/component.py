@@ -12,11 +12,13 @@ inspected and summarised.
 from __future__ import annotations
 
 from pathlib import Path
+from collections.abc import Generator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import mesa
 
 from simcore.params import ComponentParams
+from simcore.trace import EventKind
 
 if TYPE_CHECKING:
     from simcore.world import World
@@ -35,6 +37,9 @@ class Component(mesa.Agent):
     id_prefixes: ClassVar[tuple[str, ...]] = ()
     #: capabilities peers may require through a ``ComponentRef`` parameter (``"battery_sink"``...)
     provides: ClassVar[tuple[str, ...]] = ()
+    #: the event kinds this type emits and their payload fields (``simcore.trace.event_kind``); the
+    #: stepper lists them (``kinds``) and rejects breakpoints on kinds or fields nobody declares
+    events: ClassVar[Mapping[str, EventKind]] = {}
 
     def __init__(self, world: World, name: str, params: ComponentParams) -> None:
         super().__init__(world)
@@ -52,6 +57,10 @@ class Component(mesa.Agent):
         Components that do nothing per tick leave this as it is; the World skips them.
         """
 
+    def start(self, generator: Generator[Any, Any, Any]):
+        """Start a SimPy process owned by this component (the stepper's ``event`` names its owner)."""
+        return self.world.start_process(self, generator)
+
     def finish(self) -> None:
         """Called once when the run reaches the end of the horizon."""
 
@@ -67,9 +76,32 @@ class Component(mesa.Agent):
         """Simulated KPIs, namespaced (``ev.energy_mwh``); must depend only on scenario and seed."""
         return {}
 
+    def summary_units(self) -> dict[str, str]:
+        """Units of KPIs whose names do not say them (``{"ev.count": "EVs"}``); the rest follow the naming
+        convention of :mod:`simcore.units` (``_mw`` -> MW, ``X_per_day`` -> X/day...). Default: none."""
+        return {}
+
     def inspect(self, key: str | None = None) -> dict[str, Any]:
-        """A plain-data view of this component, or of the entity ``key`` it owns (e.g. one EV)."""
+        """A plain-data view of this component, or of the entity ``key`` it owns (e.g. one EV).
+
+        ``key`` is what follows the prefix in ``world.inspect("<prefix>:<key>")`` (or the component's
+        name); ``prefix`` tells which of :attr:`id_prefixes` was used, so a component answering several
+        (``ev``, ``battery``) can reject an id of the wrong kind with a KeyError.
+        """
+        if key is not None:
+            raise KeyError(f"{self.name!r} ({self.type_name}) holds no entities by id; `show {self.name}` shows it")
         return {"name": self.name, "type": self.type_name, "params": self.params.model_dump()}
+
+    def inspect_id(self, prefix: str, key: str) -> dict[str, Any]:
+        """The entity ``<prefix>:<key>``; by default :meth:`inspect` with ``key`` (override to route
+        several prefixes). Raise KeyError with a message for ids this component does not hold."""
+        return self.inspect(key)
+
+    def write_state(self, key: str | None, folder: Path) -> str:
+        """Write what this component (or its entity ``key``) can export for re-use (e.g. the grid's
+        day problem) into the open results ``folder``; return one line saying what was written.
+        Default: nothing to write (a KeyError with a message)."""
+        raise KeyError(f"{self.name!r} ({self.type_name}) has nothing to write")
 
     @classmethod
     def ticks(cls) -> bool:

@@ -398,3 +398,128 @@ def read_timeseries(folder: Path | str) -> pd.DataFrame:
         raise InputError(Path(folder) / "timeseries.parquet", "(columns)", list(df.columns)[:5],
                          "a table with a time column")
     return df
+
+
+# ------------------------------------------------------------------------------------------------
+# Loading many runs (a sweep folder, or run folders) as tables
+
+
+@dataclass
+class Runs:
+    """Runs loaded for analysis: one row per run, a long frame of their series, and units.
+
+    ``table``: the experiment table (``run``, [``point``] or [``scenario``], one column per varied or
+    overridden path, ``variant``, ``seed``, ``status``, ``wall_s``, KPIs..., ``error``) plus ``folder``
+    (the run folder's path).
+    ``series``: columns ``run``, ``time``, ``series``, ``value`` (runs with status ok; empty if not
+    asked for). ``units``: ``{column or series name: unit}``.
+    """
+
+    table: pd.DataFrame
+    series: pd.DataFrame
+    units: dict[str, str]
+
+
+def load_runs(paths: Path | str | list[Path | str] | tuple[Path | str, ...], *, series: bool | list[str] = True) -> Runs:
+    """Load a sweep folder, or run folders (any mix), into a :class:`Runs`.
+
+    ``series``: True for every recorded series, False for none, or a list of names / glob patterns
+    (``["ev.demand_mw", "grid.*_mw"]``) to keep the long frame small.
+    """
+    import pandas as pd
+
+    items = [paths] if isinstance(paths, (str, Path)) else list(paths)
+    if not items:
+        raise InputError("(runs)", "(paths)", [], "a sweep folder or one or more run folders")
+    tables, units = [], {}
+    for item in items:
+        folder = Path(item)
+        manifest = read_manifest(folder)
+        if manifest is not None and manifest.get("kind") == "sweep":
+            table, found_units = _sweep_table(folder, manifest)
+        elif manifest is not None and ("scenario" in manifest or manifest.get("status") == "failed"):
+            table, found_units = _run_rows([folder])
+        else:
+            raise InputError(folder, "(folder)", str(folder), "a results folder of evcycle run, or a sweep folder")
+        tables.append(table)
+        units.update({k: v for k, v in found_units.items() if v or k not in units})
+    table = pd.concat(tables, ignore_index=True, sort=False) if len(tables) > 1 else tables[0]
+    table = _unique_run_labels(table)
+    order = [c for c in table.columns if c not in ("error", "folder")] + ["error", "folder"]
+    table = table[[c for c in order if c in table.columns]]
+    frames = []
+    if series is not False:
+        import fnmatch
+
+        patterns = None if series is True else list(series)
+        for run, folder, status in zip(table["run"], table["folder"], table["status"], strict=True):
+            if status != "ok":
+                continue
+            ts = read_timeseries(folder)
+            cols = [c for c in ts.columns if c != "time"
+                    and (patterns is None or any(fnmatch.fnmatchcase(c, p) for p in patterns))]
+            long = ts.melt(id_vars="time", value_vars=cols, var_name="series", value_name="value")
+            long.insert(0, "run", run)
+            frames.append(long)
+    if frames:
+        long = pd.concat(frames, ignore_index=True)
+        long["run"] = long["run"].astype("category")
+        long["series"] = long["series"].astype("category")
+    else:
+        long = pd.DataFrame({"run": pd.Series(dtype="category"), "time": pd.Series(dtype="datetime64[ns]"),
+                             "series": pd.Series(dtype="category"), "value": pd.Series(dtype=float)})
+    return Runs(table, long, units)
+
+
+def _sweep_table(folder: Path, manifest: dict[str, Any]) -> tuple[pd.DataFrame, dict[str, str]]:
+    """A sweep folder's table (``kpis.parquet``) with each run's folder path, and its units."""
+    if "kpis.parquet" in manifest.get("files", []):
+        table = read_parquet(folder, "kpis.parquet")
+        try:
+            units = json.loads((folder / "units.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            units = {}
+        merged = {**dict(units.get("series") or {}), **dict(units.get("columns") or {})}
+        table["folder"] = [str(folder / run) for run in table["run"]]
+        return table, merged
+    runs = [folder / r["folder"] for r in manifest.get("runs", []) if (folder / r["folder"]).is_dir()]
+    if not runs:
+        raise InputError(folder, "kpis.parquet", None, "a sweep with at least one finished run")
+    return _run_rows(runs)
+
+
+def _run_rows(folders: list[Path]) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Rows of the experiment table built from run folders' manifests and summaries."""
+    import pandas as pd
+
+    from simcore.units import unit_from_name
+
+    rows, units = [], {}
+    for folder in folders:
+        manifest = read_manifest(folder) or {}
+        status = manifest.get("status", "ok")
+        row: dict[str, Any] = {"run": folder.name, "scenario": (manifest.get("scenario") or {}).get("name")}
+        row.update({str(k): v for k, v in (manifest.get("overrides") or {}).items()})
+        row.update({"variant": manifest.get("variant") or "base", "seed": manifest.get("seed"), "status": status,
+                    "wall_s": (manifest.get("wall_time_s") or {}).get("total")})
+        if status == "ok":
+            summary = read_summary(folder)
+            row.update(summary)
+            units.update(manifest.get("kpi_units") or {k: unit_from_name(k, v) for k, v in summary.items()})
+            units.update(manifest.get("series_units") or {})
+        row["error"] = manifest.get("error", "")
+        row["folder"] = str(folder)
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    for key in table.columns:
+        if key not in units and key not in ("run", "scenario", "variant", "seed", "status", "error", "folder"):
+            units[key] = unit_from_name(key)
+    return table, units
+
+
+def _unique_run_labels(table: pd.DataFrame) -> pd.DataFrame:
+    """Runs from different places may share a folder name: label those by their path instead."""
+    if table["run"].duplicated().any():
+        dup = table["run"].duplicated(keep=False)
+        table.loc[dup, "run"] = table.loc[dup, "folder"]
+    return table

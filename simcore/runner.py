@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -44,11 +45,13 @@ def _progress_bar():
 
 
 def run_scenario(scenario: ResolvedScenario, out: Path | None = None, progress: bool = False,
-                 overwrite: bool = False) -> tuple[Path, "World"]:
+                 overwrite: bool = False, manifest_extra: dict[str, Any] | None = None,
+                 before_manifest: Callable[[Path], None] | None = None) -> tuple[Path, "World"]:
     """Build, run and write results; returns the results folder and the finished world.
 
     The destination is checked before the world is built (a refused ``out`` costs no simulation), and
-    nothing appears at ``out`` unless the run completes.
+    nothing appears at ``out`` unless the run completes. ``manifest_extra`` adds keys to the manifest
+    (a sweep records the run's place in it); ``before_manifest(folder)`` may add files last.
     """
     from simcore.world import World
 
@@ -60,6 +63,8 @@ def run_scenario(scenario: ResolvedScenario, out: Path | None = None, progress: 
         run_s = run_to_end(world, progress=progress)
         summary = world.summary().to_dict()
         manifest: dict[str, Any] = {
+            **(manifest_extra or {}),
+            "status": "ok",
             "scenario_file": scenario.file,
             "scenario": scenario.as_dict(),
             "seed": scenario.seed,
@@ -68,6 +73,7 @@ def run_scenario(scenario: ResolvedScenario, out: Path | None = None, progress: 
             "versions": package_versions(),
             "wall_time_s": {"build": build_s, "run": run_s, "total": time.perf_counter() - started},
             "series_units": world.recorder.units,
+            "kpi_units": world.kpi_units(summary),
             "events_recorded": len(world.trace.events),
             "events_dropped": world.trace.dropped,
             # KPIs with no value (NaN: nothing to average, e.g. no pack reached ten years) become null in
@@ -80,6 +86,8 @@ def run_scenario(scenario: ResolvedScenario, out: Path | None = None, progress: 
             world.write_tables(folder)
             for component in world.components.values():
                 component.write_tables(folder)
+            if before_manifest is not None:
+                before_manifest(folder)
 
         write_results_into(tmp, manifest=manifest, summary=summary, timeseries=world.timeseries(),
                            events=world.trace.frame(), extra=component_tables)

@@ -31,5 +31,5 @@ def test_step_command_reads_a_script_from_stdin():
     done = subprocess.run([sys.executable, "-m", "simcore.cli", "step"], input=script, capture_output=True,
                           text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert "breakpoint 1 hit" in done.stdout or "stopped: breakpoint" in done.stdout
+    assert "stopped at breakpoint 1" in done.stdout
     assert '"soc"' in done.stdout and "ev.count: 22750" in done.stdout

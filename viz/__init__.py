@@ -1,1 +1,1 @@
-"""Plots of results folders (load curves, later battery-flow Sankeys and the dashboard)."""
+"""Plots of results folders (load curves, dispatch days) and the browser dashboard (``viz.dashboard``)."""

@@ -52,25 +52,54 @@ def select_day(frame: pd.DataFrame, day: str | None) -> pd.DataFrame:
     return picked
 
 
-def plot_day(results: Path, out: Path, day: str | None = None, title: str | None = None) -> Path:
-    """Write a PNG of one day's curves in GW and return its path."""
-    frame = select_day(read_timeseries(results), day)
-    hours = (frame["time"] - frame["time"].iloc[0]).dt.total_seconds() / 3600.0
+DAY_SERIES = "load.*_mw, ev.demand_*_mw, pv.*_mw or grid.*_mw"
+
+
+def day_series(columns: list[str]) -> dict[str, list[str]]:
+    """The series a load-curve plot draws: stacked base load and EV demand by place, PV and grid lines."""
+    base = [c for c in columns if c.startswith("load.") and c.endswith("_mw")]
+    ev = [c for c in columns if c.startswith("ev.demand_") and c.endswith("_mw") and c != "ev.demand_mw"]
+    lines = [c for c in columns if c.startswith(("pv.", "grid.")) and c.endswith("_mw")]
+    if "ev.demand_mw" in columns and not ev:
+        lines.append("ev.demand_mw")
+    return {"stack": base + ev, "lines": lines}
+
+
+def plot_day(results: Path, out: Path, day: str | None = None, title: str | None = None,
+             start: str | None = None, end: str | None = None) -> Path:
+    """Write a PNG of the load curves in GW, of one day (``day``, default the last) or of the days
+    ``start`` .. ``end``; return its path. A run without such series is an InputError, not an empty plot."""
+    frame = read_timeseries(results)
+    drawn = day_series(list(frame.columns))
+    if not drawn["stack"] and not drawn["lines"]:
+        recorded = ", ".join(c for c in frame.columns if c != "time")
+        raise InputError(Path(results) / "timeseries.parquet", "(series)", recorded[:60] or "none",
+                         f"load-curve series ({DAY_SERIES}); plot other series with --series NAME")
+    ranged = start is not None or end is not None
+    if ranged:
+        from viz.runs import select_range
+
+        frame = select_range(frame, start, end)
+        x = frame["time"]
+    else:
+        frame = select_day(frame, day)
+        x = (frame["time"] - frame["time"].iloc[0]).dt.total_seconds() / 3600.0
     gw = frame.drop(columns="time") / 1000.0
-    fig, ax = plt.subplots(figsize=(10, 5.5))
-    base_cols = [c for c in gw.columns if c.startswith("load.") and c.endswith("_mw")]
-    ev_cols = [c for c in gw.columns if c.startswith("ev.demand_") and c.endswith("_mw") and c != "ev.demand_mw"]
-    stack = [gw[c] for c in base_cols + ev_cols]
-    if stack:
-        ax.stackplot(hours, stack, labels=base_cols + ev_cols, alpha=0.75, step="post")
-    for col in gw.columns:
-        if col.startswith(("pv.", "grid.")) and col.endswith("_mw"):
-            ax.step(hours, gw[col], where="post", label=col, linewidth=1.5)
-    if "ev.demand_mw" in gw and not ev_cols:
-        ax.step(hours, gw["ev.demand_mw"], where="post", label="ev.demand_mw")
-    ax.set_xlim(0, 24)
-    ax.set_xticks(range(0, 25, 3))
-    ax.set_xlabel(f"hour of {frame['time'].iloc[0].date()}")
+    fig, ax = plt.subplots(figsize=(10 if not ranged else 13, 5.5))
+    if drawn["stack"]:
+        ax.stackplot(x, [gw[c] for c in drawn["stack"]], labels=drawn["stack"], alpha=0.75, step="post")
+    for col in drawn["lines"]:
+        ax.step(x, gw[col], where="post", label=col, linewidth=1.5)
+    if ranged:
+        import matplotlib.dates as mdates
+
+        locator = mdates.AutoDateLocator()
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    else:
+        ax.set_xlim(0, 24)
+        ax.set_xticks(range(0, 25, 3))
+        ax.set_xlabel(f"hour of {frame['time'].iloc[0].date()}")
     ax.set_ylabel("GW")
     ax.set_title(title or Path(results).name)
     ax.grid(alpha=0.3)

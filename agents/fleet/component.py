@@ -18,6 +18,10 @@ from agents.fleet.tables import DRIVING, HOME, OTHER, WORK
 from agents.fleet.view import EVView
 from simcore.battery.holders import HolderKind
 from simcore.component import Component
+from simcore.trace import event_kind
+
+_EV = "EV index in the simulated sample (inspect it as ev:N)"
+_LOCATION = "where it parks: home, work or other"
 
 
 class EVFleet(Component):
@@ -26,6 +30,25 @@ class EVFleet(Component):
     Params = FleetParams
     tick_order = 20
     id_prefixes = ("ev",)
+    events = {
+        "ev.day": event_kind("a simulated day starts; the fleet's trip plans for it are drawn",
+                             day="day index since the scenario start",
+                             trips="trips planned for the day by the simulated sample",
+                             driving_evs="simulated EVs with at least one trip that day"),
+        "ev.depart": event_kind("an EV leaves on a trip (after any public fast charge it needed)", per_entity=True,
+                                refs={"ev": "ev"}, ev=_EV, km="length of the trip, km"),
+        "ev.arrive": event_kind("an EV parks at the end of a trip and decides whether to plug in", per_entity=True,
+                                refs={"ev": "ev"}, ev=_EV, location=_LOCATION,
+                                soc="state of charge on arrival, 0-1", plugs_in="whether it plugs in, true/false"),
+        "ev.plugin": event_kind("an EV plugs in on arrival (charging starts this tick or at start_tick)",
+                                per_entity=True, refs={"ev": "ev"}, ev=_EV, soc="state of charge at plug-in, 0-1",
+                                location=_LOCATION,
+                                start_tick="absolute tick from which it may charge (later under a night tariff)"),
+        "ev.public_charge": event_kind("an EV fast-charges in public before a trip it could not make",
+                                       per_entity=True, refs={"ev": "ev"}, ev=_EV,
+                                       kwh="energy added to the battery, kWh",
+                                       grid_kwh="energy drawn from the charger, kWh"),
+    }
 
     def setup(self) -> None:
         p: FleetParams = self.params
@@ -87,12 +110,23 @@ class EVFleet(Component):
             raise IndexError(f"EV index {i} out of range 0..{self.model.n - 1}")
         return EVView(self.model, int(i) % self.model.n)
 
+    def inspect_id(self, prefix: str, key: str) -> dict[str, Any]:
+        """``ev:N`` is EV N of the sample (battery passports are the World's: ``battery:B000123``)."""
+        if key.startswith("B") and key[1:].isdigit():
+            raise KeyError(f"{prefix}:{key} names a battery passport; use battery:{key}")
+        return self.inspect(key)
+
     def inspect(self, key: str | None = None) -> dict[str, Any]:
         if key is None:
             m = self.model
+            soc = m.soc()
+            low = np.argsort(soc, kind="stable")[:5]
             return {**super().inspect(None), "day": m.day,
                     "now": {"driving": int((m.loc == DRIVING).sum()), "plugged": int(m.plugged.sum()),
-                            "charging": int((m.power_kw > 0).sum()), "mean_soc": float(m.soc().mean())},
+                            "charging": int((m.power_kw > 0).sum()), "discharging": int((m.power_kw < 0).sum()),
+                            "mean_soc": float(soc.mean()),
+                            "lowest_soc": [{"ev": int(i), "soc": float(soc[i]), "location": self[int(i)].location}
+                                           for i in low]},
                     "totals": dict(vars(m.totals)), **self.summary()}
         try:
             i = int(key)

@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import copy
 import time
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -34,6 +36,20 @@ from agents.grid.dispatch.solve import DispatchResult, DispatchSession
 from agents.grid.params import GridParams
 from agents.grid.system import InitialState, KyushuSystem, carry_over, day_problem, load_system
 from simcore.component import Component
+from simcore.trace import event_kind
+
+
+@dataclass(frozen=True)
+class DayStage:
+    """One stage of a day's dispatch: the problem as solved and its result; ``fixed``: solved with the
+    commitment fixed (``result.commitment``), as the intraday and settlement stages are."""
+
+    problem: Any
+    result: DispatchResult
+    fixed: bool = False
+
+
+STAGES = ("day_ahead", "intraday", "settlement")
 
 
 def _plan_figures(plan: DispatchResult) -> dict[str, Any]:
@@ -51,6 +67,20 @@ class GridAgent(Component):
 
     Params = GridParams
     tick_order = 50
+    events = {
+        "grid.day_ahead": event_kind("the next day's unit commitment is solved ahead (day_ahead_hour > 0)",
+                                     for_day="day index the commitment is for", co2_t="planned CO2 of that day, t",
+                                     gap="relative MIP gap reached, fraction"),
+        "grid.day": event_kind("a day is settled: dispatched on actuals with the fleet's realised load (what "
+                               "the series and KPIs report)",
+                               optional=("day_ahead_co2_t", "day_ahead_gap", "intraday_co2_t"),
+                               day="day index since the scenario start", co2_t="settled CO2 of the day, t",
+                               unserved_mwh="demand not served that day, MWh",
+                               recourse_unit_hours="unit-hours quick-start units added intraday",
+                               day_ahead_co2_t="CO2 the day-ahead plan expected, t",
+                               day_ahead_gap="relative MIP gap of the day-ahead solve, fraction",
+                               intraday_co2_t="CO2 of the intraday re-solve (smart / v2g), t"),
+    }
 
     # -- set-up -----------------------------------------------------------------------------------
     def setup(self) -> None:
@@ -82,7 +112,11 @@ class GridAgent(Component):
         self.drive_today = np.zeros((p.clusters, 24))
         self.e_min_today = np.zeros((p.clusters, 24))
         # day_ahead_hour > 0: commitments solved the day before, and the plan's end state they start from
-        self.ahead: dict[int, tuple[pd.DataFrame, dict[str, Any], InitialState]] = {}
+        self.ahead: dict[int, tuple[pd.DataFrame, dict[str, Any], InitialState, DayStage]] = {}
+        # the current day's problems and results by stage (day_ahead, intraday, settlement), and the
+        # last settled day's: what `show grid` reports and `write_state` writes as problem folders
+        self.stages: dict[str, DayStage] = {}
+        self.settled: dict[str, Any] | None = None
         self.planned_end: InitialState | None = None
         self.planned_cluster_e: np.ndarray | None = None
         self.totals = {"co2_t": 0.0, "cost_jpy": 0.0, "curtailment_mwh": 0.0, "unserved_mwh": 0.0,
@@ -199,8 +233,9 @@ class GridAgent(Component):
         self.day = day
         date = self._date(day)
         t0 = time.perf_counter()
+        self.stages = {}
         if day in self.ahead:
-            self.commitment, self.last, self.planned_end = self.ahead.pop(day)
+            self.commitment, self.last, self.planned_end, self.stages["day_ahead"] = self.ahead.pop(day)
             intra = day_problem(self.system, date, "intraday", initial=self.state, check=False)
             if self.controlled:
                 actual = self._actual_tables()
@@ -216,6 +251,7 @@ class GridAgent(Component):
             self.e0_mwh = e0
         self._open_session(da)
         plan = self.session.solve()
+        self.stages["day_ahead"] = DayStage(da, plan)
         self.commitment = plan.commitment
         self.planned_end = carry_over(da, plan)
         self.last = _plan_figures(plan)
@@ -259,6 +295,7 @@ class GridAgent(Component):
     def _intraday(self, intra) -> None:
         """Re-solve with the commitment fixed; its cluster schedule becomes the hourly set-points."""
         res = self.session.redispatch(intra, self.commitment, recourse=self.params.intraday_recourse)
+        self.stages["intraday"] = DayStage(intra, res, fixed=True)
         self.commitment = res.commitment   # with any recourse starts, kept for the settlement
         self.recourse_today = res.extra["recourse_unit_hours"]
         net = res.ev_charge_mw.to_numpy() - (res.ev_discharge_mw.to_numpy() if self.v2g else 0.0)
@@ -276,7 +313,7 @@ class GridAgent(Component):
         planned_e = None if self.planned_cluster_e is None else np.maximum(self.planned_cluster_e, 0.0)
         da, _ = self._day_ahead_problem(day, self.planned_end, e0_mwh=planned_e, now_tick=tick)
         plan = DispatchSession(da, gap=p.mip_gap, time_limit_s=p.time_limit_s).solve()
-        self.ahead[day] = (plan.commitment, _plan_figures(plan), carry_over(da, plan))
+        self.ahead[day] = (plan.commitment, _plan_figures(plan), carry_over(da, plan), DayStage(da, plan))
         self.world.emit("grid.day_ahead", self.name, for_day=day, co2_t=plan.co2_t, gap=plan.mip_gap)
         self.timing["day_ahead_s"] += time.perf_counter() - t0
 
@@ -392,6 +429,10 @@ class GridAgent(Component):
         elif self.controlled:
             act = self._with_clusters(act, None)
         res = self.session.redispatch(act, self.commitment, recourse=self.params.intraday_recourse)
+        self.stages["settlement"] = DayStage(act, res, fixed=True)
+        realised = np.bincount(self.labels, weights=self.m.energy_kwh, minlength=self.k) * self.scale / 1000.0
+        self.settled = {"day": day, "date": self._date(day).date().isoformat(), "stages": dict(self.stages),
+                        "realised_end_mwh": realised}
         self.state = carry_over(act, res)
         added = self.recourse_today + res.extra["recourse_unit_hours"]
         self.recourse_today = 0
@@ -443,6 +484,57 @@ class GridAgent(Component):
                 | {"grid.clusters": int(self.k), "grid.ev_stored_change_mwh": stored})
 
     def inspect(self, key: str | None = None) -> dict[str, Any]:
+        """The grid now and the last settled day's unit commitment and dispatch; ``key`` a thermal unit
+        (``grid:<unit>``): that unit's hours on that day."""
+        if key is not None:
+            return self._inspect_unit(key)
         return {**super().inspect(None), "day": self.day, "policy": self.policy,
                 "cluster_sizes": np.bincount(self.labels, minlength=self.k).tolist(), "last_day": self.last,
-                "timing_s": dict(self.timing), **self.summary()}
+                "timing_s": dict(self.timing), **self.summary(), "clusters_now": self._clusters_now(),
+                "settled_day": self._settled_view()}
+
+    def _clusters_now(self) -> dict[str, dict[str, Any]]:
+        """Per cluster at the last tick (simulated sample): plugged EVs, how many of them are at their
+        charge target, the hour's set-point and what the EVs drew (kW, + charge / - discharge)."""
+        m = self.m
+        if self.world.ticks_done == 0 or not self.controlled:
+            return {}
+        hour = ((self.world.ticks_done - 1) % self.T) // self.tph
+        full = m.plugged & (m.energy_kwh >= m.target_kwh - 1e-6)
+        out = {}
+        for j in range(self.k):
+            members = self.labels == j
+            out[f"c{j:02d}"] = {"plugged": int((members & m.plugged).sum()), "plugged_full": int((members & full).sum()),
+                                "setpoint_kw": round(float(self.setpoint_kw[j, hour]), 1),
+                                "drawn_kw": round(float(m.power_kw[members].sum()), 1)}
+        return out
+
+    def _settled_view(self) -> dict[str, Any] | None:
+        if self.settled is None:
+            return None
+        from agents.grid.day_view import day_view
+
+        return day_view(self.settled["day"], self.settled["date"], self.settled["stages"],
+                        self.settled["realised_end_mwh"])
+
+    def _inspect_unit(self, unit: str) -> dict[str, Any]:
+        if self.settled is None:
+            raise KeyError(f"grid {self.name!r} has settled no day yet; units are shown once a day is settled")
+        from agents.grid.day_view import unit_view
+
+        return unit_view(unit, self.settled["day"], self.settled["date"], self.settled["stages"])
+
+    def write_state(self, key: str | None, folder: Path) -> str:
+        """The last settled day's problem folder for stage ``key`` (default ``day_ahead``, the unit
+        commitment MILP; ``intraday`` / ``settlement`` also write ``commitment.csv``, the commitment
+        they were solved with, for ``evcycle dispatch DIR --commitment DIR/commitment.csv``)."""
+        from agents.grid.day_view import write_stage
+
+        if self.settled is None:
+            raise KeyError(f"grid {self.name!r} has settled no day yet; run to a grid.day event first")
+        stage = key or "day_ahead"
+        stages = self.settled["stages"]
+        if stage not in stages:
+            have = ", ".join(stages)
+            raise KeyError(f"day {self.settled['day']} has no {stage!r} stage; stages: {have}")
+        return write_stage(stages[stage], stage, self.settled["day"], self.settled["date"], folder)

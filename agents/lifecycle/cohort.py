@@ -219,6 +219,21 @@ class CohortModel:
                                                "new": BatteryStore.passport(nw), "old_soh": soh})
         self._handed_off(records)
 
+    def return_under_warranty(self, battery_ids: np.ndarray, t_h: float, year: int) -> np.ndarray:
+        """Replacement packs sold below their grade go back: the cars still using them get new packs.
+
+        Returns the battery ids actually returned (packs whose car left the road stay where they went)."""
+        evs = np.flatnonzero(np.isin(self.battery, battery_ids) & (self.status == ON_ROAD))
+        if evs.size == 0:
+            return np.zeros(0, dtype=np.int64)
+        old = self.battery[evs].copy()
+        records = handover_records(self.store, old, t_h, HandOffReason.WARRANTY_RETURN)
+        self.release(old, t_h, HandOffReason.WARRANTY_RETURN)
+        self.battery[evs] = self._new_packs(evs, t_h)
+        self.counts.add(year, "replaced", evs.size)
+        self._handed_off(records)
+        return old
+
     def _handed_off(self, records: RetiredBatteries) -> None:
         if self.sink is None:
             return

@@ -21,6 +21,10 @@ from agents.lifecycle.params import CohortParams
 from agents.lifecycle.sales import draw_cohort, load_sales
 from simcore.battery import BatteryStore, HandOffReason, HolderKind, monthly_ambient_c
 from simcore.component import Component
+from simcore.trace import event_kind
+
+_EV = "EV index in the cohort (inspect it as ev:N)"
+_PACK = "battery passport (inspect it as battery:B000123)"
 
 TEN_YEARS_WINDOW_Y = (9.5, 10.5)
 MILESTONES_Y = (5, 8, 10, 12)  # ages at which fleet surveys report SOH (docs/validation.md)
@@ -31,6 +35,23 @@ class EVCohort(Component):
 
     Params = CohortParams
     tick_order = 20
+    id_prefixes = ("ev",)
+    events = {
+        "vehicle.retired": event_kind("a vehicle leaves the road (scrapped); its battery is handed off",
+                                      refs={"ev": "ev", "battery": "battery"}, ev=_EV,
+                                      age_y="vehicle age, years", battery=_PACK, soh="battery state of health, 0-1"),
+        "vehicle.exported": event_kind("a used vehicle is exported; its battery leaves the domestic loop",
+                                       refs={"ev": "ev", "battery": "battery"}, ev=_EV,
+                                       age_y="vehicle age, years", battery=_PACK, soh="battery state of health, 0-1"),
+        "battery.replaced": event_kind("a worn pack is replaced by a new one; the old goes to collection",
+                                       refs={"ev": "ev", "old": "battery", "new": "battery"}, ev=_EV,
+                                       vehicle_age_y="vehicle age, years", old="passport of the removed pack",
+                                       new="passport of the new pack", old_soh="state of health of the removed pack, 0-1"),
+        "battery.handed_off": event_kind("a battery leaves its vehicle for a facility or export",
+                                         refs={"battery": "battery"}, battery=_PACK,
+                                         reason="vehicle_retired, pack_replaced or vehicle_exported",
+                                         to="new holder, KIND:id (FACILITY:1, EXPORTED:0)"),
+    }
 
     def setup(self) -> None:
         p: CohortParams = self.params
@@ -53,7 +74,8 @@ class EVCohort(Component):
             rng_life=w.rng(f"{self.name}.life"), rng_batteries=w.rng(f"{self.name}.batteries"))
         self.model.sink = self._emit
         if p.pack_supplier is not None:
-            self.model.supply = w.peer(p.pack_supplier).supply_packs
+            supplier = w.peer(p.pack_supplier)
+            self.model.supply = lambda nominal_kwh, t_h: supplier.supply_packs(nominal_kwh, t_h, user=self)
         self.years = np.array([clock.day_start(d).year for d in range(clock.days + 1)])
         self.s_on_road = w.recorder.add("cohort.on_road", "vehicles")
         self.s_soh = w.recorder.add("cohort.mean_soh", "1")
@@ -68,6 +90,10 @@ class EVCohort(Component):
 
     def _emit(self, kind: str, payload: dict[str, Any]) -> None:
         self.world.emit(kind, self.name, **payload)
+
+    def return_under_warranty(self, ids: np.ndarray, t_h: float) -> np.ndarray:
+        """The pack supplier takes back packs it sold below grade (see CohortModel.return_under_warranty)."""
+        return self.model.return_under_warranty(ids, t_h, int(self.years[min(int(t_h // 24), self.years.size - 1)]))
 
     def _release(self, ids: np.ndarray, t_h: float, reason: HandOffReason) -> None:
         """Packs leaving the cars: abroad with exported vehicles, else to the battery sink (or the yard)."""
@@ -164,11 +190,23 @@ class EVCohort(Component):
         }
         return out
 
+    def inspect_id(self, prefix: str, key: str) -> dict[str, Any]:
+        """``battery:B000123`` a battery passport; ``ev:N`` EV N of the cohort."""
+        is_passport = key.startswith("B") and key[1:].isdigit()
+        if prefix == "battery" and not is_passport:
+            raise KeyError(f"battery ids are passports such as B000071, got {key!r}")
+        if prefix == "ev" and is_passport:
+            raise KeyError(f"ev:{key} names a battery passport; use battery:{key}")
+        return self.inspect(key)
+
     def inspect(self, key: str | None = None) -> dict[str, Any]:
         if key is None:
             return {**super().inspect(None), **self.summary()}
         if key.startswith("B"):
-            return self.store[key].as_dict()
+            try:
+                return self.store[key].as_dict()
+            except (KeyError, IndexError, ValueError):
+                raise KeyError(f"cohort {self.name!r} holds no battery {key!r}") from None
         try:
             ev = int(key)
         except ValueError:

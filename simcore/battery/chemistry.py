@@ -88,8 +88,11 @@ def materials_per_kwh(path: str | Path = CATHODE_TABLE) -> pd.DataFrame:
     return out
 
 
+@lru_cache(maxsize=1)
 def material_matrix() -> np.ndarray:
     """(n_chemistries, n_materials) kg/kWh in ``CHEMISTRIES`` x ``MATERIALS`` order (for vector maths)."""
     table = materials_per_kwh()
     cols = [f"{m}_kg_per_kwh" for m in MATERIALS]
-    return table.reindex(list(CHEMISTRIES))[cols].to_numpy(dtype=float)
+    out = table.reindex(list(CHEMISTRIES))[cols].to_numpy(dtype=float)
+    out.flags.writeable = False  # cached: shared by every caller
+    return out

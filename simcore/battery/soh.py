@@ -123,8 +123,17 @@ def _lognormal_mean_sd(sigma_ln: float) -> tuple[float, float]:
 
 
 def _fuse(x1, s1, x2, s2):
-    w1, w2 = 1.0 / s1**2, 1.0 / s2**2
-    return (w1 * x1 + w2 * x2) / (w1 + w2), 1.0 / np.sqrt(w1 + w2)
+    """Inverse-variance fusion; an exact measurement (sigma 0) is taken as it is."""
+    s1 = np.asarray(s1, dtype=float)
+    exact = s1 == 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        w1, w2 = 1.0 / s1**2, 1.0 / s2**2
+        fused = (w1 * x1 + w2 * x2) / (w1 + w2)
+        sigma = 1.0 / np.sqrt(w1 + w2)
+    if exact.any():
+        fused = np.where(exact, x1, fused)
+        sigma = np.where(exact, 0.0, sigma)
+    return fused, sigma
 
 
 def model_prediction(

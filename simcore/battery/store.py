@@ -94,9 +94,10 @@ class BatteryStore:
             "holder_kind": (i1, ()), "holder_id": (i8, ()), "last_event_t_h": (f8, ()),
             "status": (i1, ()), "n_modules": (i2, ()),
             "grade_soh_est": (f4, ()), "grade_sigma": (f4, ()), "grade_t_h": (f8, ()),
+            "grade_true_soh": (f4, ()),  # hidden truth at grading (for judging the grader, never shown to it)
             "route": (i1, ()), "route_t_h": (f8, ()),
-            "module_ids": (i8, (m,)),
-        }, capacity, fill={"grade_soh_est": np.nan, "grade_sigma": np.nan, "grade_t_h": np.nan,
+            "module_ids": (np.int32, (m,)),  # module ids by slot; -1 empty (int32: 2e9 modules)
+        }, capacity, fill={"grade_soh_est": np.nan, "grade_sigma": np.nan, "grade_t_h": np.nan, "grade_true_soh": np.nan,
                            "route": -1, "route_t_h": np.nan, "module_ids": -1})
         self._m = Growable({
             "origin_pack": (i8, ()), "carrier": (i8, ()), "slot": (i2, ()),
@@ -406,7 +407,12 @@ class BatteryStore:
     # ================================================================== modules, disassembly, assembly
     def module_ids(self, ids: np.ndarray | slice = slice(None)) -> np.ndarray:
         """Module ids in each slot of the selected packs (packs x slots; -1 for an empty slot)."""
-        return self._b["module_ids"][ids]
+        return self._b["module_ids"][ids].astype(np.int64)
+
+    @property
+    def max_slots(self) -> int:
+        """Module slots per pack the store has room for (assemble() beyond it widens every pack's row)."""
+        return int(self._b.cols["module_ids"].shape[1])
 
     def modules_of(self, battery: int | str) -> np.ndarray:
         """Module ids of one pack, slot order (empty slots left out)."""
@@ -527,6 +533,29 @@ class BatteryStore:
         self._append_log(new, t_h, holder_kind, holder_id)
         return new
 
+    def rebase_ageing(self, ids: np.ndarray, model_code: int) -> None:
+        """Packs start ageing under another law whose losses are relative to now (a second-life law).
+
+        Each module's loss so far is frozen into its ``base_loss``; its later losses count relative to
+        its capacity now (``fade x (1 - loss)``), and the pack's model state restarts at zero under
+        ``model_code``.
+        """
+        ids = np.asarray(ids, dtype=np.int64)
+        slots = self._b["module_ids"][ids]
+        filled = slots >= 0
+        mids = slots[filled]
+        loss = np.clip(self.module_loss(mids), 0.0, 1.0)
+        m = self._m
+        m["base_loss"][mids] = loss
+        m["fade"][mids] = m["fade"][mids] * (1.0 - loss)
+        m["loss_at_install"][mids] = 0.0
+        b = self._b
+        b["model_code"][ids] = model_code
+        b["q_loss_cal"][ids] = 0.0
+        b["q_loss_cyc"][ids] = 0.0
+        b["fade_scalar"][ids] = 1.0
+        self._groups_cache.clear()
+
     def module_values_of(self, name: str, modules: np.ndarray) -> np.ndarray:
         """A per-module column gathered for an array of module ids (-1 entries read module 0; mask them)."""
         return self._m[name][np.maximum(modules, 0)]
@@ -577,8 +606,10 @@ class BatteryStore:
         self._b["grade_soh_est"][ids] = soh_est
         self._b["grade_sigma"][ids] = sigma
         self._b["grade_t_h"][ids] = t_h
+        self._b["grade_true_soh"][ids] = self.soh(ids)
         if module_est is not None:
-            slots = self._b["module_ids"][ids]
+            module_est = np.asarray(module_est)
+            slots = self._b["module_ids"][ids][:, : module_est.shape[1]]
             filled = slots >= 0
             self._m["grade_soh_est"][slots[filled]] = np.asarray(module_est)[filled]
             if module_sigma is not None:
@@ -795,7 +826,7 @@ class BatteryStore:
             "n_modules": b["n_modules"].astype(np.int64),
             "soh": self.soh(), "capacity_kwh": self.capacity_kwh(), "cathode_health": self.cathode_health(),
             "grade_soh_est": b["grade_soh_est"].astype(float), "grade_sigma": b["grade_sigma"].astype(float),
-            "grade_t_h": b["grade_t_h"],
+            "grade_t_h": b["grade_t_h"], "grade_true_soh": b["grade_true_soh"].astype(float),
             "route": [routes.get(int(r), str(int(r))) if r >= 0 else None for r in route.tolist()],
             "route_t_h": b["route_t_h"],
             **self.history_summary(),

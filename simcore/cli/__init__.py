@@ -1,7 +1,8 @@
 """The ``evcycle`` command line.
 
-Exit codes: 0 success, 2 invalid input (one line naming file, key path, value and what is allowed),
-3 a strict dispatch that could not meet demand, 130 interrupted (nothing written).
+Exit codes: 0 success, 1 a sweep whose table is written but some runs failed, 2 invalid input (one
+line naming file, key path, value and what is allowed), 3 a strict dispatch that could not meet
+demand, 130 interrupted (nothing written; a sweep says which of its runs were written).
 
 Commands come from modules that add their own subparsers (``add_subcommand(subparsers)``): the
 kernel's below, then every module in the entry-point group ``evcycle.commands`` (the project's domain
@@ -16,7 +17,8 @@ import sys
 from collections.abc import Sequence
 
 #: the kernel's own command modules, always present
-KERNEL_COMMANDS = ("simcore.cli.run", "simcore.cli.sweep", "simcore.cli.report")
+KERNEL_COMMANDS = ("simcore.cli.run", "simcore.cli.step", "simcore.cli.sweep", "simcore.cli.analyze",
+                   "simcore.cli.report")
 COMMAND_GROUP = "evcycle.commands"
 
 

@@ -1,4 +1,4 @@
-"""``run``, ``validate``, ``step`` and ``components``: one scenario at a time."""
+"""``run``, ``validate`` and ``components``: one scenario at a time (``step`` is in ``simcore.cli.step``)."""
 
 from __future__ import annotations
 
@@ -35,25 +35,6 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_step(args: argparse.Namespace) -> int:
-    from simcore.stepper import Stepper
-    from simcore.world import World
-
-    world = World(resolve_args(args))
-    interactive = sys.stdin.isatty()
-
-    def prompt() -> None:
-        print("(evcycle) ", end="", flush=True)
-
-    stepper = Stepper(world)
-    if interactive:
-        print("commands: tick [N], event [N], until TIME, break KIND [CONDITION], continue, show ID, "
-              "summary, help, quit")
-        prompt()
-    stepper.repl(sys.stdin, prompt if interactive else None)
-    return 0
-
-
 def cmd_components(args: argparse.Namespace) -> int:
     """Registered types and their parameters, read from the schemas (no simulation code imported)."""
     from simcore.registry import entry, type_names
@@ -80,7 +61,7 @@ def _type_name(annotation: object) -> str:
 
 
 def add_subcommand(sub: argparse._SubParsersAction) -> None:
-    """``run``, ``validate``, ``step``, ``components``."""
+    """``run``, ``validate``, ``components``."""
     p = sub.add_parser("run", help="run a scenario and write its results folder")
     add_scenario_args(p, optional=True)
     add_out_args(p, "results folder", default="runs/<name>[-<variant>]-seed<seed>")
@@ -91,10 +72,6 @@ def add_subcommand(sub: argparse._SubParsersAction) -> None:
                                         "without running")
     add_scenario_args(p, optional=False)
     p.set_defaults(handler=cmd_validate)
-
-    p = sub.add_parser("step", help="step through a scenario with commands read from stdin")
-    add_scenario_args(p, optional=True)
-    p.set_defaults(handler=cmd_step)
 
     p = sub.add_parser("components", help="list component types and their parameters")
     p.add_argument("--brief", action="store_true", help="type names only")

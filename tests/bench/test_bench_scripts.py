@@ -43,3 +43,9 @@ def test_day_ahead_settings_bench_resolves_the_loops_own_problems(tmp_path):
     for key, res in day.items():
         if key != "problem":
             assert res["solve_s"] > 0 and res["co2_t"] > 0 and res["mip_gap"] <= float(key.split(",")[0][4:]) + 1e-9
+
+
+def test_dashboard_bench_reports_redraw_cost_and_bytes(tmp_path):
+    figures = _run("dashboard.py", "--evs", "300", "--ticks", "4", "--repeat", "2", out=tmp_path / "d.json")
+    assert figures["panels"] == 2 and figures["png_bytes"] > 0
+    assert figures["redraw_s"] > 0 and figures["step_s_per_tick"] > 0

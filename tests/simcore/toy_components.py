@@ -8,6 +8,7 @@ import numpy as np
 from pydantic import Field
 
 from simcore import Component, ComponentParams, register
+from simcore.trace import event_kind
 
 
 class PulseParams(ComponentParams):
@@ -22,6 +23,8 @@ class Pulse(Component):
     Params = PulseParams
     tick_order = 10
     id_prefixes = ("pulse",)
+    events = {"pulse": event_kind("a pulse every few ticks", refs={"n": "pulse"}, n="pulse number, from 1",
+                                  value="output at the pulse, MW")}
 
     def setup(self) -> None:
         self.series = self.world.recorder.add(f"{self.name}.output_mw", "MW")
@@ -55,10 +58,11 @@ class Mail(Component):
     """Event-driven: a SimPy process posting a letter every ``interval_h`` hours (no ticks)."""
 
     Params = MailParams
+    events = {"mail.posted": event_kind("a letter is posted", n="letter number, from 1")}
 
     def setup(self) -> None:
         self.letters = 0
-        self.world.env.process(self._post(), )
+        self.start(self._post())
 
     def _post(self):
         while True:

@@ -29,6 +29,9 @@ def add_subcommand(subparsers) -> None:
     p.add_argument("--time-limit", type=float, default=None, metavar="S", help="solver time limit in seconds")
     p.add_argument("--strict", action="store_true",
                    help="exit 3 with a report if any demand or reserve is not met")
+    p.add_argument("--commitment", metavar="CSV", default=None,
+                   help="solve with the units' on/off fixed: a CSV with a period column (1..N) and a 0/1 column "
+                        "per thermal unit (the commitment.csv a stepper `show grid --out` writes)")
     add_out_args(p, "results folder for result.json and the schedules (CSV)")
     p.set_defaults(handler=run)
 
@@ -62,6 +65,24 @@ def write_atomically(result: DispatchResult, out: Path, overwrite: bool = False)
         write_manifest(tmp, {"command": "dispatch", "problem": result.name, "versions": package_versions()})
 
 
+def read_commitment(path: Path, units: list[str]):
+    """A commitment CSV (period, then a 0/1 column per unit) as a frame indexed by period."""
+    import pandas as pd
+
+    if not path.is_file():
+        raise InputError(str(path), "--commitment", str(path), "an existing CSV file")
+    try:
+        frame = pd.read_csv(path)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise InputError(str(path), "file", str(exc).strip()[:60], "a CSV table with a header row") from None
+    if "period" not in frame.columns:
+        raise InputError(str(path), "period", "missing", "a period column numbering the periods 1..N")
+    missing = [u for u in units if u not in frame.columns]
+    if missing:
+        raise InputError(str(path), missing[0], "missing", "a 0/1 column for every thermal unit of the problem")
+    return frame.set_index("period")
+
+
 def run(args: argparse.Namespace) -> int:
     import math
 
@@ -76,7 +97,8 @@ def run(args: argparse.Namespace) -> int:
     if args.out is not None:
         check_destination(args.out, overwrite=args.overwrite)  # refuse before solving, not after
     problem = load_problem(args.problem_dir)
-    result = solve(problem, gap=args.gap, time_limit_s=args.time_limit)
+    fixed = None if args.commitment is None else read_commitment(Path(args.commitment), problem.unit_names)
+    result = solve(problem, gap=args.gap, time_limit_s=args.time_limit, fixed_commitment=fixed)
     print(f"objective: {result.objective:.10g}")
     print(f"unserved_mwh: {result.unserved_mwh:.10g}")
     print(f"reserve_shortfall_mwh: {result.reserve_shortfall_mwh:.10g}")

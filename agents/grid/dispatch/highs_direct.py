@@ -31,6 +31,34 @@ DEFAULT_OPTIONS: dict[str, bool | int | float | str] = {
 }
 
 
+def new_highs() -> highspy.Highs:
+    """A HiGHS instance, without the banner HiGHS writes to stdout when a process creates its first one.
+
+    The banner ("Running HiGHS ...: Copyright ...") is printed by the constructor, before any option
+    (``output_flag``) can be set, straight to file descriptor 1: it would land in ``--quiet`` output
+    and in a sweep's progress line. Descriptor 1 points at /dev/null while the instance is built.
+    """
+    import ctypes
+    import os
+    import sys
+
+    sys.stdout.flush()
+    saved = os.dup(1)
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, 1)
+        h = highspy.Highs()
+        try:
+            ctypes.CDLL(None).fflush(None)
+        except (OSError, AttributeError):
+            pass
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(null)
+    return h
+
+
 @dataclass
 class HighsOutcome:
     status: str          # "optimal", "maxTimeLimit", "infeasible", ... (appsi-style names)
@@ -56,7 +84,7 @@ class DirectHighs:
 
     def __init__(self, gap: float = 1e-3, time_limit_s: float | None = None, threads: int = 1,
                  options: dict | None = None):
-        self.h = highspy.Highs()
+        self.h = new_highs()
         for name, value in {**DEFAULT_OPTIONS, "threads": threads, **(options or {})}.items():
             if self.h.setOptionValue(name, value) == highspy.HighsStatus.kError:
                 raise ValueError(f"HiGHS option {name}={value!r} was refused")

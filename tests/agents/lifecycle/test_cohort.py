@@ -149,8 +149,12 @@ def test_daily_stressors_match_the_energy_driven():
 
 
 def scenario(days: int = 800, size: int = 300, **cohort) -> dict:
+    """A cohort handing its packs to a collection point that trucks them to a plant (graded, recycled)."""
     return {"name": "cohort_test", "seed": 3, "clock": {"start": "2012-01-01", "days": days, "tick_minutes": 1440},
-            "components": {"collection": {"type": "collection_point"},
+            "components": {"collection": {"type": "collection_point", "to": "plant", "lot_size_packs": 5},
+                           "plant": {"type": "fourr_plant", "recycler": "recycling", "second_life": None,
+                                     "usable_routes": []},
+                           "recycling": {"type": "recycling_plant"},
                            "cohort": {"type": "ev_cohort", "size": size, "last_sale_year": 2013, **cohort}}}
 
 
@@ -176,10 +180,13 @@ def test_every_exit_is_an_event_and_retired_packs_reach_the_collection_point(tmp
     assert kinds["vehicle.exported"] == s["cohort.exported"] > 0
     assert kinds["battery.replaced"] == s["cohort.replaced_packs"] > 0
     assert kinds["battery.handed_off"] == s["cohort.retired"] + s["cohort.exported"] + s["cohort.replaced_packs"]
-    assert s["collection.received"] == s["cohort.retired"] + s["cohort.replaced_packs"] == s["collection.held"]
+    handed_in = s["collection.received_from_dealer"] + s["collection.received_from_dismantler"]
+    assert handed_in == s["cohort.retired"] + s["cohort.replaced_packs"]
+    assert handed_in == s["collection.held"] + s["collection.shipped"]
     assert s["battery.at_exported"] == s["cohort.exported"]
     assert s["battery.unaccounted"] == 0
-    assert s["battery.count"] == s["battery.at_vehicle"] + s["battery.at_facility"] + s["battery.at_exported"]
+    assert s["battery.count"] == (s["battery.at_vehicle"] + s.get("battery.at_facility", 0) + s["battery.at_exported"]
+                                  + s.get("battery.at_recycled", 0))
     view = world.inspect("battery:B000000")
     assert view["journey"][0]["holder"] == "VEHICLE:cohort/0"
     assert s["module.unaccounted"] == 0 and s["module.count"] == 8 * s["battery.count"]

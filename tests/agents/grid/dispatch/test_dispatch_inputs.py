@@ -122,7 +122,7 @@ def test_bad_table_raises_input_error_naming_file_row_and_column(folder, fname, 
 
 
 @pytest.mark.parametrize("key, value, words", [
-    ("periods", 0, ["periods", "integer >= 1"]),
+    ("periods", 0, ["periods", "integer in 1..100000"]),
     ("period_hours", -1, ["period_hours", "> 0"]),
     ("carbon_price_per_t", "high", ["carbon_price_per_t"]),
     ("unserved_penalty", 5, ["unserved_penalty", "one of keys"]),

@@ -1,0 +1,63 @@
+"""evcycle report: run folders or a sweep folder, units, seeds pooled, baseline differences, three formats."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from simcore.cli import main
+from tests.simcore.toy_components import toy_scenario
+
+
+@pytest.fixture()
+def sweep(tmp_path: Path) -> Path:
+    scen = tmp_path / "toy.yaml"
+    scen.write_text(yaml.safe_dump(toy_scenario(variants={"high": {"pulse.level_mw": 5.0}})), encoding="utf-8")
+    out = tmp_path / "sweep"
+    assert main(["sweep", str(scen), "--grid", "variant=base,high", "--seeds", "1", "2", "3", "--workers", "1",
+                 "--quiet", "--out", str(out)]) == 0
+    return out
+
+
+def test_report_pools_seeds_and_compares_with_the_baseline(sweep, capsys):
+    capsys.readouterr()
+    assert main(["report", str(sweep), "--baseline", "base", "--kpi", "pulse.energy_mwh", "--format", "csv"]) == 0
+    row = pd.read_csv(pd.io.common.StringIO(capsys.readouterr().out)).iloc[0]
+    table = pd.read_csv(sweep / "kpis.csv")
+    base = table[table["variant"] == "base"]["pulse.energy_mwh"]
+    high = table[table["variant"] == "high"]["pulse.energy_mwh"]
+    assert row["unit"] == "MWh" and row["base|n"] == 3
+    assert row["base|mean"] == pytest.approx(base.mean()) and row["base|sd"] == pytest.approx(base.std())
+    assert row["high|diff"] == pytest.approx(high.mean() - base.mean())
+    assert row["high|ratio"] == pytest.approx(high.mean() / base.mean()) and 2.0 < row["high|ratio"] < 3.0
+
+
+def test_report_writes_markdown_and_html(sweep, tmp_path, capsys):
+    assert main(["report", str(sweep), "--baseline", "base", "--out", str(tmp_path / "r.md")]) == 0
+    md = (tmp_path / "r.md").read_text()
+    assert "| KPI | unit | base (baseline) | high | high − baseline | high / baseline |" in md
+    assert "(n=3)" in md and "| pulse.energy_mwh | MWh |" in md
+    assert main(["report", str(sweep), "--out", str(tmp_path / "r.html")]) == 0
+    assert (tmp_path / "r.html").read_text().startswith("<!DOCTYPE html>")
+    assert main(["report", str(sweep), "--out", str(tmp_path / "r.md")]) == 2  # never replaces a file
+
+
+def test_report_takes_run_folders_side_by_side(tmp_path, capsys):
+    scen = tmp_path / "toy.yaml"
+    scen.write_text(yaml.safe_dump(toy_scenario(variants={"high": {"pulse.level_mw": 5.0}})), encoding="utf-8")
+    main(["run", str(scen), "--out", str(tmp_path / "a"), "--quiet"])
+    main(["run", str(scen), "--variant", "high", "--out", str(tmp_path / "b"), "--quiet"])
+    capsys.readouterr()
+    assert main(["report", str(tmp_path / "a"), str(tmp_path / "b"), "--baseline", "a"]) == 0
+    out = capsys.readouterr().out
+    assert "| base (baseline) | high |" in out and "pulse.energy_mwh" in out
+
+
+def test_report_rejects_an_unknown_baseline_and_a_folder_that_is_not_results(sweep, tmp_path, capsys):
+    assert main(["report", str(sweep), "--baseline", "nope"]) == 2
+    assert "base, high" in capsys.readouterr().err
+    (tmp_path / "plain").mkdir()
+    assert main(["report", str(tmp_path / "plain")]) == 2
