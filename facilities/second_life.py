@@ -102,8 +102,11 @@ class SecondLife(Component):
         apps = self.apps
         rel = self.store.soh(self.ids) / np.maximum(self.start_soh, 1e-9)
         efc = apps.col("efc_per_day")[self.app] * rel * dt_days
+        # the application swings `dod` of the pack's capacity now; stressors are stated against the capacity
+        # at the start of second life, which the ageing step's energy conservation stretches back by 1/q
         st = DailyStressors(soc_mean=apps.col("soc_mean")[self.app], temp_c=apps.col("temp_c")[self.app],
-                            dod=apps.col("dod")[self.app], efc=efc, c_chg=np.full(self.ids.size, 0.2), dt_days=dt_days)
+                            dod=apps.col("dod")[self.app] * rel, efc=efc, c_chg=np.full(self.ids.size, 0.2),
+                            dt_days=dt_days)
         self.store.age(self.ids, st)
         nominal = self.store.col("nominal_kwh")[self.ids]
         np.add.at(self.kwh_delivered, self.app, efc * nominal)
