@@ -110,7 +110,7 @@ class SecondLife(Component):
             if self.ids.size:
                 self._retire(t, self.soh())
                 if self.ids.size:
-                    self._age(float(min(step, self.world.clock.days - day)), t, self.soh())
+                    self._age(float(min(step, self.world.clock.days - day)), t, None)
             tick = self.world.clock.tick_at(t)
             if tick < self.world.clock.n_ticks:
                 self.s_units[tick] = self.ids.size
@@ -121,11 +121,12 @@ class SecondLife(Component):
         return np.maximum(u["soh_a"] - self.store.true_loss(u["ids"]) * u["soh_b"], 0.0)
 
     def _age(self, dt_days: float, t: float, soh: np.ndarray) -> None:
-        """One step of every unit's duty; cycles counted against the capacity left since installation."""
+        """One step of every unit's duty, stated as for the new cell: the ageing step's energy conservation
+        (BLAST-Lite's default, simcore.battery.ageing) deepens the swing as the unit fades. Checked against
+        the reference path on daily cycles (tests/facilities/test_chain.py)."""
         apps, u = self.apps, self.units
         app = u["app"]
-        rel = soh / np.maximum(u["start_soh"], 1e-9)
-        efc = apps.col("efc_per_day")[app] * rel * dt_days
+        efc = apps.col("efc_per_day")[app] * dt_days
         st = DailyStressors(soc_mean=apps.col("soc_mean")[app], temp_c=apps.col("temp_c")[app],
                             dod=apps.col("dod")[app], efc=efc, c_chg=0.2, dt_days=dt_days)
         # the duty is constant: the history is added once, when a unit leaves (see _leave)

@@ -21,6 +21,7 @@ see docs/fleet_ageing.md).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Literal
 
 import numpy as np
@@ -34,10 +35,11 @@ from simcore.battery.profile import CHARGE_THRESHOLD_C
 class SparseStressorTracker:
     """Daily SOC stressors of ``n`` batteries, updated only where the SOC moved.
 
-    Same definitions as :class:`simcore.battery.StressorAccumulator` (time-mean SOC with the
-    trapezoid within a tick, max - min SOC, sum |dSOC| / 2, mean charging C-rate over ticks above
-    0.01 C) for a day whose cell temperature is one value. The time integral of SOC is kept lazily:
-    an EV's constant stretch is added when its SOC next moves, or at the end of the day.
+    Same definitions as :class:`simcore.battery.StressorAccumulator` (time-mean SOC and SOC variance
+    with a linear SOC within a tick, max - min SOC, the highest SOC, sum |dSOC| / 2, mean charging
+    C-rate over ticks above 0.01 C and their number) for a day whose cell temperature is one value.
+    The time integrals of SOC and SOC² are kept lazily: an EV's constant stretch is added when its SOC
+    next moves, or at the end of the day.
     """
 
     def __init__(self, soc: np.ndarray, tick_h: float) -> None:
@@ -51,6 +53,7 @@ class SparseStressorTracker:
         self.soc = soc.copy()  # current SOC
         self.since = np.zeros(n, dtype=np.int32)  # tick from which ``soc`` has been constant
         self.soc_ticks = np.zeros(n)  # integral of SOC in tick units
+        self.soc2_ticks = np.zeros(n)  # integral of SOC**2 in tick units
         self.soc_min = self.soc.copy()
         self.soc_max = self.soc.copy()
         self.abs_dsoc = np.zeros(n)
@@ -62,7 +65,9 @@ class SparseStressorTracker:
         k = self.ticks
         if ids.size:
             before = self.soc[ids]
-            self.soc_ticks[ids] += before * (k - self.since[ids]) + 0.5 * (before + soc_after)
+            still = k - self.since[ids]
+            self.soc_ticks[ids] += before * still + 0.5 * (before + soc_after)
+            self.soc2_ticks[ids] += before * before * still + (before * before + before * soc_after + soc_after * soc_after) / 3.0
             self.since[ids] = k + 1
             self.soc[ids] = soc_after
             self.soc_min[ids] = np.minimum(self.soc_min[ids], soc_after)
@@ -81,12 +86,15 @@ class SparseStressorTracker:
         if self.ticks == 0:
             raise ValueError("no ticks accumulated")
         t = self.ticks
-        soc_ticks = self.soc_ticks + self.soc * (t - self.since)
+        still = t - self.since
+        soc_mean = (self.soc_ticks + self.soc * still) / t
+        soc_sq = (self.soc2_ticks + self.soc * self.soc * still) / t
         chg_h = self.chg_ticks * self.dt
         out = DailyStressors(
-            soc_mean=soc_ticks / t, temp_c=temp_c, dod=self.soc_max - self.soc_min, efc=self.abs_dsoc / 2.0,
+            soc_mean=soc_mean, temp_c=temp_c, dod=self.soc_max - self.soc_min, efc=self.abs_dsoc / 2.0,
             c_chg=np.divide(self.chg_dsoc, chg_h, out=np.zeros(self.n), where=chg_h > 0),
-            dt_days=t * self.dt / 24.0)
+            dt_days=t * self.dt / 24.0, soc_max=self.soc_max.copy(),
+            soc_var=np.maximum(soc_sq - soc_mean * soc_mean, 0.0), charge_steps=self.chg_ticks.copy())
         self.start_day(self.soc)
         return out
 
@@ -131,19 +139,22 @@ class FleetBatteries:
         self.v2g_days = np.zeros(n, dtype=np.int64)  # days with discharge, per battery
 
     def _pre_age(self, o: BatteryOptions) -> None:
-        """Age the new packs by ``initial_age_y`` years of constant typical use in one step.
+        """Age the new packs by ``initial_age_y`` years of constant typical use, in steps of about a month.
 
-        The power-law states are integrated exactly for constant stressors, so one step equals the same
-        use day by day. Temperature: the site's annual mean ambient + pack offset (the Arrhenius mean over
-        the seasons is slightly higher: this under-ages a little). Starting from used packs makes the
-        marginal cost of V2G representative: on new packs the square-root laws make the first weeks' cycles
-        look expensive.
+        The power-law states are integrated exactly for constant stressors; the month steps let the
+        capacity-dependent part (cycles counted in the faded cell's ampere-hours, deeper swings) follow the
+        fade. Temperature: the site's annual mean ambient + pack offset (the Arrhenius mean over the seasons
+        is slightly higher: this under-ages a little). Starting from used packs makes the marginal cost of
+        V2G representative: on new packs the square-root laws make the first weeks' cycles look expensive.
         """
         days = o.initial_age_y * 365.25
-        efc = o.initial_efc_per_day * days
+        steps = max(1, int(np.ceil(days / 30.0)))
+        step_days = days / steps
+        efc = o.initial_efc_per_day * step_days
         st = DailyStressors(soc_mean=o.initial_soc_mean_pct / 100.0, temp_c=float(self.monthly_c.mean()) + o.pack_offset_c,
-                            dod=o.initial_dod_pct / 100.0, efc=efc, c_chg=0.15, dt_days=days)
-        self.store.age(self.rows, st, throughput_kwh=2.0 * efc * self.nominal_kwh)
+                            dod=o.initial_dod_pct / 100.0, efc=efc, c_chg=0.15, dt_days=step_days)
+        for _ in range(steps):
+            self.store.age(self.rows, st, throughput_kwh=2.0 * efc * self.nominal_kwh)
 
     def _cell_temp(self, day: int) -> float:
         return float(cell_temperature_c(np.array([self.doy0 + day]), self.monthly_c, self.o.pack_offset_c)[0])
@@ -197,13 +208,13 @@ class FleetBatteries:
         the cycle count is what V2G adds, so this is the throughput share of the extra ageing.
         """
         rows = np.flatnonzero(v2g_out_kwh > 0)
-        sub = lambda a: a[rows] if np.ndim(a) else a  # noqa: E731
-        with_v2g = DailyStressors(sub(s.soc_mean), sub(s.temp_c), sub(s.dod), sub(s.efc), sub(s.c_chg), s.dt_days)
+        with_v2g = s.take(rows)
         efc_wo = np.maximum(with_v2g.efc - v2g_out_kwh[rows] / self.nominal_kwh[rows], 0.0)
-        without = DailyStressors(with_v2g.soc_mean, with_v2g.temp_c, with_v2g.dod, efc_wo, with_v2g.c_chg, s.dt_days)
+        without = replace(with_v2g, efc=efc_wo)
         state = self.store.ageing_state(self.ids[rows])
         fade = self.store.col("fade_scalar")[self.ids[rows]]
-        self.v2g_extra_loss[rows] += fade * v2g_extra_loss(state, with_v2g, without)
+        self.v2g_extra_loss[rows] += fade * v2g_extra_loss(state, with_v2g, without,
+                                                           conserve_energy=self.store.conserve_energy)
         self.v2g_days[rows] += 1
 
     # -- observation ------------------------------------------------------------------------------

@@ -264,10 +264,13 @@ class CohortModel:
         charge = s2 - s1 + pre
         # assumption: the day is a quarter at the start SOC, half at the low point, a quarter charged back
         soc_mean = 0.25 * s0 + 0.5 * s1 + 0.25 * s2
-        dod = np.maximum(s0, s2) - np.minimum(start, s1)
+        soc_var = 0.25 * s0 * s0 + 0.5 * s1 * s1 + 0.25 * s2 * s2 - soc_mean * soc_mean
+        soc_max = np.maximum(s0, s2)
+        dod = soc_max - np.minimum(start, s1)
         temp = ambient_c(np.array([self.doy0 + day]), self.monthly_c)[0] + self.offset_c[evs]
         st = DailyStressors(soc_mean=soc_mean, temp_c=temp, dod=dod, efc=0.5 * (drive + charge),
-                            c_chg=np.where(charge > 0, self.c_chg[evs], 0.0), dt_days=1.0)
+                            c_chg=np.where(charge > 0, self.c_chg[evs], 0.0), dt_days=1.0,
+                            soc_max=soc_max, soc_var=np.maximum(soc_var, 0.0))
         return st, (drive + charge) * nominal, s2
 
     def _use(self, evs: np.ndarray, day: int) -> None:

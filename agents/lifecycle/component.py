@@ -4,7 +4,8 @@ Use it on a daily clock (``tick_minutes: 1440``). It owns the cohort's :class:`B
 retired and replaced packs to a ``collection_point`` (``facilities/collection.py``), emits every exit
 as an event (``vehicle.retired``, ``vehicle.exported``, ``battery.replaced``, ``battery.handed_off``),
 records daily series (``cohort.on_road``, ``cohort.mean_soh``) and keeps yearly tables (written as
-``<name>_yearly.parquet`` and ``<name>_soh_by_age.parquet`` in the results folder).
+``<name>_yearly.parquet`` and ``<name>_soh_by_age.parquet`` in the results folder) and the SOH of packs
+reaching 5, 8, 10 and 12 years in a car, by vintage and chemistry (``<name>_soh_at_age.parquet``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ _EV = "EV index in the cohort (inspect it as ev:N)"
 _PACK = "battery passport (inspect it as battery:B000123)"
 
 TEN_YEARS_WINDOW_Y = (9.5, 10.5)
+MILESTONES_Y = (5, 8, 10, 12)  # ages at which fleet surveys report SOH (docs/validation.md)
 
 
 class EVCohort(Component):
@@ -80,6 +82,11 @@ class EVCohort(Component):
         self.yearly: list[dict[str, Any]] = []
         self.soh_by_age: list[dict[str, Any]] = []
         self.soh_10y: list[np.ndarray] = []
+        # pack age in whole days -> milestone age in years (0: none); sums per (vintage, chemistry, age)
+        days = np.round(np.array(MILESTONES_Y) * DAYS_PER_YEAR).astype(np.int64)
+        self.milestone_of_day = np.zeros(int(days.max()) + 2, dtype=np.int64)
+        self.milestone_of_day[days] = MILESTONES_Y
+        self.at_age: dict[tuple[int, int, int], list[float]] = {}
 
     def _emit(self, kind: str, payload: dict[str, Any]) -> None:
         self.world.emit(kind, self.name, **payload)
@@ -102,7 +109,9 @@ class EVCohort(Component):
         self.model.step(tick, year)
         ids = self.model.in_vehicle()
         self.s_on_road[tick] = ids.size
-        self.s_soh[tick] = float(self.model.soh(ids).mean()) if ids.size else np.nan
+        soh = self.model.soh(ids)
+        self.s_soh[tick] = float(soh.mean()) if ids.size else np.nan
+        self._milestones(ids, soh, (tick + 1) * 24.0)
         if self.years[tick + 1] != year:
             self._year_end(year, (tick + 1) * 24.0)
 
@@ -110,6 +119,23 @@ class EVCohort(Component):
         done = self.world.ticks_done
         if done and self.years[done] == self.years[done - 1]:  # horizon ends inside a year: close it too
             self._year_end(int(self.years[done - 1]), done * 24.0)
+
+    def _milestones(self, ids: np.ndarray, soh: np.ndarray, t_h: float) -> None:
+        """Add the packs in cars that complete 5, 8, 10 or 12 years today to the SOH-at-age sums."""
+        created = self.store.col("created_t_h")[ids]
+        age_days = np.floor((t_h - created) / 24.0 + 1e-9).astype(np.int64)
+        lut = self.milestone_of_day
+        hit = np.flatnonzero(age_days < lut.size)
+        hit = hit[lut[age_days[hit]] > 0]
+        if hit.size == 0:
+            return
+        vintage = self.years[np.floor(created[hit] / 24.0).astype(np.int64)]
+        chem = self.store.col("chemistry")[ids[hit]]
+        for v, c, a, x in zip(vintage.tolist(), chem.tolist(), lut[age_days[hit]].tolist(), soh[hit].tolist()):
+            acc = self.at_age.setdefault((v, c, a), [0.0, 0.0, 0.0])
+            acc[0] += 1.0
+            acc[1] += x
+            acc[2] += x * x
 
     # -- yearly tables ------------------------------------------------------------------------------
     def _year_end(self, year: int, t_h: float) -> None:
@@ -134,8 +160,17 @@ class EVCohort(Component):
                                     "p10_soh": float(q[0]), "p50_soh": float(q[1]), "p90_soh": float(q[2])})
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """The yearly tables: counts per year, SOH distribution by pack age per year."""
-        return {"yearly": pd.DataFrame(self.yearly), "soh_by_age": pd.DataFrame(self.soh_by_age)}
+        """The yearly tables (counts per year, SOH distribution by pack age per year) and the SOH of packs
+        reaching each milestone age in a car, by vintage (calendar year the pack was made) and chemistry."""
+        from simcore.battery.chemistry import CHEMISTRIES
+
+        rows = []
+        for (v, c, a), (n, s1, s2) in sorted(self.at_age.items()):
+            mean = s1 / n
+            rows.append({"vintage": v, "chemistry": CHEMISTRIES[c], "age_y": a, "packs": int(n), "mean_soh": mean,
+                         "sd_soh": float(np.sqrt(max(s2 / n - mean * mean, 0.0)))})
+        at_age = pd.DataFrame(rows, columns=["vintage", "chemistry", "age_y", "packs", "mean_soh", "sd_soh"])
+        return {"yearly": pd.DataFrame(self.yearly), "soh_by_age": pd.DataFrame(self.soh_by_age), "soh_at_age": at_age}
 
     def write_tables(self, folder: Path) -> None:
         for key, df in self.tables().items():

@@ -3,9 +3,10 @@
 Main entry points:
 
 * :class:`BatteryStore` — all batteries as arrays, holder log, ``location_at``, ``unaccounted``;
-* :func:`age_batteries` with :class:`DailyStressors` — fast daily ageing of a whole fleet;
+* :func:`age_batteries` with :class:`DailyStressors` — fast daily ageing of a whole fleet (BLAST-Lite's
+  capacity scaling and energy-conservation mode; ``conserve_energy=False`` for its other mode);
 * :class:`StressorAccumulator` — per-tick SOC/temperature to daily stressors for the fleet;
-* :func:`simulate_profile` — reference path through a full time series;
+* :func:`simulate_profile` — reference path through a full time series, window by window as BLAST-Lite;
 * :func:`v2g_extra_loss` — capacity loss attributable to V2G throughput;
 * :func:`grade` / :func:`estimate_soh` — fused SOH estimate with sigma;
 * :mod:`simcore.battery.lifecycle` — retirement, replacement, export, :func:`hand_off`.

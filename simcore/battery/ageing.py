@@ -1,27 +1,38 @@
 """Semi-empirical cell ageing models (NREL BLAST-Lite family), vectorised over batteries.
 
-Two first-life models are implemented from their published equations (not from BLAST-Lite's code):
+Models, implemented from their published equations (not from BLAST-Lite's code):
 
 * ``nmc622`` — NMC622/graphite 50 Ah EV cell (DENSO), Smith et al., J. Electrochem. Soc. 168 (2021)
   100530, doi:10.1149/1945-7111/ac2ebd, as parameterised in NREL BLAST-Lite
   (``nmc622_gr_DENSO50Ah_2021``). Calendar loss ``b1t * t_days**0.5`` and cycle loss
-  ``b1t * b1N * b1N_4 * EFC**0.5``. The early-life break-in terms of the paper are switched off, as in
+  ``b1t * b1N * b1N_4 * EFC**0.5``. The early-life break-in terms of the paper are off, as in
   BLAST-Lite's released model.
 * ``lfp`` — large-format LFP/graphite prismatic cell (>250 Ah), Gasper et al., J. Energy Storage (2023)
   doi:10.1016/j.est.2023.109042, as parameterised in BLAST-Lite (``lfp_gr_250AhPrismatic_2019``).
-  Calendar loss ``k_cal * t_days**0.526`` and cycle loss ``k_cyc * EFC**0.828``.
+* ``lmo_2ndlife`` — BLAST-Lite's fit to second-life Nissan Leaf LMO modules (losses relative to the
+  start of second life), for packs in stationary second use.
+* ``lmo_leaf`` — first life of the early LMO-blend packs (first-generation Leaf, sold until 2017):
+  the Leaf-cell kinetics of ``lmo_2ndlife`` (temperature, SOC and throughput dependence) with the
+  calendar magnitude and time exponent derived from a fleet survey of those packs
+  (:mod:`simcore.battery.lmo_leaf`, scenarios/data/battery/lmo_leaf_law.csv).
 
-A third, ``lmo_2ndlife``, is the BLAST-Lite fit to second-life Nissan Leaf LMO modules (losses
-relative to the start of second life), for packs in stationary second use.
+Every loss state follows ``y = k x**p`` whose coefficient ``k`` changes with the stressors; states
+are advanced exactly for a constant ``k`` within a step ("virtual time"; for ``p = 0.5``:
+``y' = sqrt(y**2 + k**2 dx)``).
 
-All loss states follow a power law ``y = k x**p`` whose coefficient ``k`` changes with the stressors.
-They are integrated state-wise and exactly for a constant ``k`` within a step ("virtual time": the
-state is mapped back to the ``x`` that would give it at today's ``k``, advanced by ``dx``, mapped
-forward). For ``p = 0.5`` this is ``y' = sqrt(y**2 + k**2 dx)``.
+**Windows and the two BLAST-Lite modes.** BLAST-Lite evaluates the rate laws once per degradation
+window (about a day) from the window's stressors, counts cycles in ampere-hours of the *current*
+capacity (equivalent full cycles and C-rates scale with the relative capacity ``q``), and in its
+default *energy-conservation* mode deepens each window's SOC swing as the cell fades: the window's SOC
+trajectory is stretched by ``1/q`` about its first sample and clipped to [0, 1].
+:mod:`simcore.battery.profile` replays a full series that way (the reference path).
 
-The fast path :func:`age_batteries` takes per-day aggregates (arrays over batteries); the reference
-path in :mod:`simcore.battery.profile` evaluates the same rate equations at every time step of a
-full series and averages them over each day.
+The fast path :func:`age_batteries` takes one day's aggregates per battery. It applies the same
+capacity scaling and, in conservation mode, the stretch: since a day's first sample is an arbitrary
+point of its cycle (BLAST-Lite's windows drift through the day), the stretch is averaged over anchors
+drawn from the day's SOC distribution (three levels matched to its minimum, maximum, mean and
+variance). Clipping at 0 and 1 shortens the swing, the cycle count and, when the charge happens in
+few samples, the charging rate (``charge_steps``); these are followed per anchor.
 """
 
 from __future__ import annotations
@@ -35,6 +46,44 @@ import numpy as np
 R_GAS_J_PER_MOL_K = 8.3144
 T_REF_K = 298.15
 KELVIN = 273.15
+HOURS_PER_DAY = 24.0
+MIN_Q = 0.05  # relative capacity below which the stretch of conservation mode is capped (1/q <= 20)
+WORK_MIN_LEN = 4096  # arrays at least this long use reusable work arrays in the fast path
+
+
+class _WorkArrays:
+    """Reusable work arrays for the fast path's large temporaries, by length and name.
+
+    A day's step of a large fleet makes dozens of fleet-sized temporaries; fresh ones cost page faults
+    on every call (the allocator hands big freed blocks back to the OS), which took about 40 % of the
+    step. Names are unique per function, so no two live temporaries share an array; results handed to
+    callers are always fresh arrays. A few lengths are kept (one per model group of a fleet).
+    """
+
+    def __init__(self, max_lengths: int = 8) -> None:
+        self._by_len: dict[tuple[int, type], dict[str, np.ndarray]] = {}
+        self._max = max_lengths
+
+    def __call__(self, n: int, name: str, dtype: type = np.float64) -> np.ndarray:
+        key = (n, dtype)
+        arrays = self._by_len.get(key)
+        if arrays is None:
+            if len(self._by_len) >= self._max:
+                self._by_len.pop(next(iter(self._by_len)))
+            arrays = self._by_len[key] = {}
+        a = arrays.get(name)
+        if a is None:
+            a = arrays[name] = np.empty(n, dtype=dtype)
+        return a
+
+
+_work = _WorkArrays()
+
+
+def _work_len(*arrays) -> int:
+    """Length for work arrays if the broadcast shape is one long dimension, else 0 (allocate normally)."""
+    shape = np.broadcast_shapes(*(np.shape(a) for a in arrays))
+    return shape[0] if len(shape) == 1 and shape[0] >= WORK_MIN_LEN else 0
 
 
 class ModelCode(IntEnum):
@@ -43,9 +92,15 @@ class ModelCode(IntEnum):
     NMC622 = 0
     LFP = 1
     LMO_2NDLIFE = 2
+    LMO_LEAF = 3
 
 
-MODEL_NAMES: dict[str, ModelCode] = {"nmc622": ModelCode.NMC622, "lfp": ModelCode.LFP, "lmo_2ndlife": ModelCode.LMO_2NDLIFE}
+MODEL_NAMES: dict[str, ModelCode] = {
+    "nmc622": ModelCode.NMC622,
+    "lfp": ModelCode.LFP,
+    "lmo_2ndlife": ModelCode.LMO_2NDLIFE,
+    "lmo_leaf": ModelCode.LMO_LEAF,
+}
 
 
 def arrhenius(temp_k: np.ndarray, ea_j_per_mol: float, t_ref_k: float = T_REF_K) -> np.ndarray:
@@ -58,8 +113,8 @@ def arrhenius_effective_temp_k(
 ) -> np.ndarray:
     """Temperature whose Arrhenius factor equals the (weighted) mean factor of ``temp_k``.
 
-    Use it to collapse a day of temperatures into one value for :class:`DailyStressors`; the default
-    activation energy is the NMC622 calendar one (the dominant temperature term).
+    BLAST-Lite's NMC622 model uses the plain mean of a window's temperatures; this is for callers
+    that want the Arrhenius-weighted alternative (default activation energy: NMC622 calendar).
     """
     f = arrhenius(np.asarray(temp_k, dtype=float), ea_j_per_mol)
     mean_f = np.average(f, weights=weights, axis=axis)
@@ -142,6 +197,26 @@ class Lmo2ndLifeParams:
     p_cyc: float = 1.08
 
 
+@dataclass(frozen=True)
+class LmoLeafParams:
+    """First life of LMO-blend Leaf packs (``lmo_leaf``): the second-life Leaf-cell kinetics with a
+    fleet-derived calendar magnitude and time exponent. Losses relative to new capacity.
+
+    ``b_cal_k``, ``c_cal_k``: temperature and SOC terms of the Leaf-cell calendar fit (Braco et al. via
+    BLAST-Lite). ``a_cyc``, ``p_cyc``: the same fit's throughput law restated per new capacity (Ah lost
+    per Ah moved unchanged: ``a_cyc = 7.58e-5 (66/46)**0.08``). ``a_cal``, ``p_cal``: derived so that
+    packs under reference use reproduce the 24 kWh Leaf fleet survey of Myall et al. (2018);
+    derivation in :mod:`simcore.battery.lmo_leaf`, values in scenarios/data/battery/lmo_leaf_law.csv.
+    """
+
+    a_cal: float
+    b_cal_k: float
+    c_cal_k: float
+    p_cal: float
+    a_cyc: float
+    p_cyc: float
+
+
 NMC622 = Nmc622Params()
 LFP = LfpParams()
 LMO_2NDLIFE = Lmo2ndLifeParams()
@@ -170,9 +245,33 @@ def nmc622_cyc_factor(
 
 
 def lfp_cal_rate(temp_k: np.ndarray, soc: np.ndarray, p: LfpParams = LFP) -> np.ndarray:
-    """LFP calendar coefficient ``k_cal`` (loss per day**0.526), from temperature and anode potential."""
-    ua = graphite_anode_potential_v(soc)
-    return abs(p.p1) * np.exp(p.p2_k / temp_k) * np.exp(p.p3_k_per_v * ua / temp_k)
+    """LFP calendar coefficient ``k_cal`` (loss per day**0.526), from temperature and anode potential:
+    ``|p1| exp((p2 + p3 Ua(soc)) / T)``; Ua as :func:`graphite_anode_potential_v`, written out so that
+    long inputs can use work arrays (the same operations in the same order either way)."""
+    shape = np.broadcast_shapes(np.shape(temp_k), np.shape(soc))
+    n = _work_len(temp_k, soc)
+    buf = (lambda name: _work(n, name)) if n else (lambda name: None)
+    soc1 = np.broadcast_to(soc, shape).reshape(-1) if not n else soc
+    x = np.multiply(soc1, 0.78 - 0.0085, out=buf("lfp.x"))
+    x += 0.0085
+    ua = np.multiply(x, -305.5309, out=buf("lfp.ua"))
+    np.exp(ua, out=ua)
+    ua *= 0.5416
+    ua += 0.6379
+    t = buf("lfp.t")
+    for shift, scale, coef in ((0.1958, -0.1088, 0.044), (1.0571, 0.0854, -0.1978), (-0.0117, 0.0529, -0.6875),
+                               (0.5692, 0.0875, -0.0175)):
+        t = np.subtract(x, shift, out=t)
+        t *= 1.0 / scale
+        np.tanh(t, out=t)
+        t *= coef
+        ua += t
+    ua *= p.p3_k_per_v
+    ua += p.p2_k
+    ua /= np.broadcast_to(temp_k, shape).reshape(-1) if not n else temp_k
+    np.exp(ua, out=ua)
+    out = ua * abs(p.p1)
+    return out if n else out.reshape(shape)
 
 
 def lfp_cyc_rate(temp_k: np.ndarray, dod: np.ndarray, c_rate_avg: np.ndarray, p: LfpParams = LFP) -> np.ndarray:
@@ -180,9 +279,167 @@ def lfp_cyc_rate(temp_k: np.ndarray, dod: np.ndarray, c_rate_avg: np.ndarray, p:
     return (p.p4 + p.p5 * dod + p.p6_h * c_rate_avg) * (np.exp(p.p7_k / temp_k) + np.exp(-p.p8_k / temp_k))
 
 
-def lmo2nd_cal_rate(temp_k: np.ndarray, soc: np.ndarray, p: Lmo2ndLifeParams = LMO_2NDLIFE) -> np.ndarray:
-    """Second-life LMO calendar coefficient ``A exp(B/T) exp(C soc/T)`` (loss per day**0.464)."""
+def lmo2nd_cal_rate(temp_k: np.ndarray, soc: np.ndarray, p: Lmo2ndLifeParams | LmoLeafParams = LMO_2NDLIFE) -> np.ndarray:
+    """LMO calendar coefficient ``A exp(B/T) exp(C soc/T)`` (loss per day**p_cal); both LMO models."""
     return p.a_cal * np.exp(p.b_cal_k / temp_k) * np.exp(p.c_cal_k * soc / temp_k)
+
+
+# ----------------------------------------------------------------------------------------------
+# Laws: one record per model for both paths
+
+
+@dataclass(frozen=True)
+class AgeingLaw:
+    """What a model needs from a window: calendar coefficient from (T, SOC); cycle coefficient from
+    (T, SOC, calendar coefficient) — the part ``cyc_prep`` computes once — and (DOD, charging C-rate,
+    mean |C-rate|) — the part ``cyc_eval`` evaluates, several times for several anchors; the two
+    power-law exponents.
+
+    ``per_sample``: BLAST-Lite averages this model's rates over the window's samples (True: LFP, LMO)
+    rather than evaluating them at the window's mean SOC and temperature (False: NMC622).
+    """
+
+    cal: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    cyc_prep: Callable[[np.ndarray, np.ndarray, np.ndarray], tuple]
+    cyc_eval: Callable[..., np.ndarray]
+    p_cal: float
+    p_cyc: float
+    per_sample: bool
+    cal_and_prep: Callable[[np.ndarray, np.ndarray], tuple] | None = None  # both at once (shared terms), optional
+
+    def cyc(self, temp_k, soc, dod, c_chg, c_mean, k_cal) -> np.ndarray:
+        """Cycle coefficient (loss per EFC**p_cyc)."""
+        return self.cyc_eval(self.cyc_prep(temp_k, soc, k_cal), dod, c_chg, c_mean)
+
+    def cal_prep(self, temp_k, soc) -> tuple[np.ndarray, tuple]:
+        """Calendar coefficient and the cycle law's (T, SOC) part."""
+        if self.cal_and_prep is not None:
+            return self.cal_and_prep(temp_k, soc)
+        k_cal = self.cal(temp_k, soc)
+        return k_cal, self.cyc_prep(temp_k, soc, k_cal)
+
+
+def _nmc622_prep(temp_k, soc, k_cal, p: Nmc622Params = NMC622):
+    inv = 1.0 / temp_k - 1.0 / T_REF_K
+    a1 = p.b1n_0 * np.exp(-(p.b1n_ea1_j_per_mol / R_GAS_J_PER_MOL_K) * inv) * (1.0 + p.b1n_1 * soc)
+    a2 = p.b1n_3 * np.exp(-(p.b1n_ea2_j_per_mol / R_GAS_J_PER_MOL_K) * inv)
+    return a1, a2, k_cal * p.b1n_4
+
+
+def _nmc622_cal_and_prep(temp_k, soc, p: Nmc622Params = NMC622):
+    """``nmc622_cal_rate`` and ``_nmc622_prep`` sharing 1/T (the fast path's hot loop; same numbers).
+
+    For long arrays the results live in work arrays, valid until the next call of the same length.
+    """
+    n = _work_len(temp_k, soc)
+    hot = np.max(temp_k) > 328.15
+    if not n:
+        inv = 1.0 / temp_k - 1.0 / T_REF_K
+        poly = p.b1t_0 + soc * (p.b1t_1 + soc * (p.b1t_2 + soc * p.b1t_3) + p.b1t_4_per_k * temp_k)
+        if hot:
+            poly = poly + p.b1t_5_per_k * np.maximum(0.0, temp_k - 328.15)
+        k_cal = np.maximum(0.0, np.exp(inv * -(p.b1t_ea_j_per_mol / R_GAS_J_PER_MOL_K)) * poly)
+        a1 = np.exp(inv * -(p.b1n_ea1_j_per_mol / R_GAS_J_PER_MOL_K)) * (p.b1n_0 + (p.b1n_0 * p.b1n_1) * soc)
+        a2 = p.b1n_3 * np.exp(inv * -(p.b1n_ea2_j_per_mol / R_GAS_J_PER_MOL_K))
+        return k_cal, (a1, a2, k_cal * p.b1n_4)
+    inv = np.divide(1.0, temp_k, out=_work(n, "nmc.inv"))
+    inv -= 1.0 / T_REF_K
+    u = _work(n, "nmc.u")
+    poly = np.multiply(soc, p.b1t_3, out=_work(n, "nmc.poly"))
+    poly += p.b1t_2
+    poly *= soc
+    poly += p.b1t_1
+    poly += np.multiply(temp_k, p.b1t_4_per_k, out=u)
+    poly *= soc
+    poly += p.b1t_0
+    if hot:
+        np.subtract(temp_k, 328.15, out=u)
+        np.maximum(u, 0.0, out=u)
+        u *= p.b1t_5_per_k
+        poly += u
+    k_cal = np.multiply(inv, -(p.b1t_ea_j_per_mol / R_GAS_J_PER_MOL_K), out=_work(n, "nmc.kcal"))
+    np.exp(k_cal, out=k_cal)
+    k_cal *= poly
+    np.maximum(k_cal, 0.0, out=k_cal)
+    a1 = np.multiply(inv, -(p.b1n_ea1_j_per_mol / R_GAS_J_PER_MOL_K), out=_work(n, "nmc.a1"))
+    np.exp(a1, out=a1)
+    np.multiply(soc, p.b1n_0 * p.b1n_1, out=u)
+    u += p.b1n_0
+    a1 *= u
+    a2 = np.multiply(inv, -(p.b1n_ea2_j_per_mol / R_GAS_J_PER_MOL_K), out=_work(n, "nmc.a2"))
+    np.exp(a2, out=a2)
+    a2 *= p.b1n_3
+    return k_cal, (a1, a2, np.multiply(k_cal, p.b1n_4, out=_work(n, "nmc.kc")))
+
+
+def _nmc622_eval(prep, dod, c_chg, c_mean, p: Nmc622Params = NMC622):
+    """b1t * b1N * b1N_4 (a fresh array); the stress uses the charging C-rate, or the mean |C-rate| in a
+    window without charging (BLAST-Lite)."""
+    a1, a2, kc = prep
+    c = c_chg if np.min(c_chg) > 0 else np.where(c_chg > 0, c_chg, c_mean)
+    n = _work_len(dod, c, a1)
+    if not n:
+        d3 = dod * dod * dod
+        return kc * (np.maximum(0.0, a1 * np.sqrt(dod * c) + p.b1n_2) + a2 * (d3 * d3))
+    x = np.multiply(dod, c, out=_work(n, "nmce.x"))
+    np.sqrt(x, out=x)
+    x *= a1
+    x += p.b1n_2
+    np.maximum(x, 0.0, out=x)
+    d = np.multiply(dod, dod, out=_work(n, "nmce.d"))
+    d *= dod
+    np.multiply(d, d, out=d)
+    d *= a2
+    x += d
+    return np.multiply(x, kc)
+
+
+def _lfp_prep(temp_k, soc, k_cal, p: LfpParams = LFP):
+    return (np.exp(p.p7_k / temp_k) + np.exp(-p.p8_k / temp_k),)
+
+
+def _lfp_eval(prep, dod, c_chg, c_mean, p: LfpParams = LFP):
+    return (p.p4 + p.p5 * dod + p.p6_h * c_mean) * prep[0]
+
+
+def _const_prep(temp_k, soc, k_cal):
+    return ()
+
+
+def _const_eval(a_cyc: float):
+    def cyc_eval(prep, dod, c_chg, c_mean):
+        return np.full(np.shape(dod), a_cyc)
+
+    return cyc_eval
+
+
+def _lmo_leaf_params() -> LmoLeafParams:
+    from .lmo_leaf import load_law
+
+    return load_law()
+
+
+class _Laws(dict):
+    """Model code -> :class:`AgeingLaw`; the ``lmo_leaf`` law is read from its data file on first use."""
+
+    def __missing__(self, code: int) -> AgeingLaw:
+        if code != int(ModelCode.LMO_LEAF):
+            raise KeyError(code)
+        p = _lmo_leaf_params()
+        law = AgeingLaw(lambda t, s, p=p: lmo2nd_cal_rate(t, s, p), _const_prep, _const_eval(p.a_cyc), p.p_cal, p.p_cyc, True)
+        self[code] = law
+        return law
+
+
+LAWS: dict[int, AgeingLaw] = _Laws(
+    {
+        int(ModelCode.NMC622): AgeingLaw(nmc622_cal_rate, _nmc622_prep, _nmc622_eval, NMC622.p_cal, NMC622.p_cyc, False,
+                                         _nmc622_cal_and_prep),
+        int(ModelCode.LFP): AgeingLaw(lfp_cal_rate, _lfp_prep, _lfp_eval, LFP.p_cal, LFP.p_cyc, True),
+        int(ModelCode.LMO_2NDLIFE): AgeingLaw(
+            lmo2nd_cal_rate, _const_prep, _const_eval(LMO_2NDLIFE.a_cyc), LMO_2NDLIFE.p_cal, LMO_2NDLIFE.p_cyc, True),
+    }
+)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -198,11 +455,22 @@ def advance_power_state(y: np.ndarray, dx: np.ndarray, k: np.ndarray, p: float) 
     k = np.asarray(k, dtype=float)
     dx = np.asarray(dx, dtype=float)
     if p == 0.5:
-        return np.sqrt(y * y + k * k * np.maximum(dx, 0.0))
+        n = _work_len(y, k, dx)
+        if not n or k.shape != (n,):
+            return np.sqrt(y * y + k * k * np.maximum(dx, 0.0))
+        out = np.multiply(k, k)  # the result: a fresh array
+        if dx.ndim:
+            out *= np.maximum(dx, 0.0, out=_work(n, "aps.dx"))
+        else:
+            out *= max(float(dx), 0.0)
+        out += np.multiply(y, y, out=_work(n, "aps.y2"))
+        return np.sqrt(out, out=out)
+    if k.size and np.min(k) > 0 and np.min(dx) > 0:  # every battery advances: no masking needed
+        return k * ((y / k) ** (1.0 / p) + dx) ** p
     active = (k > 0) & (dx > 0)
     k_safe = np.where(active, k, 1.0)
     x_eq = (y / k_safe) ** (1.0 / p)
-    y_new = k_safe * (x_eq + dx) ** p
+    y_new = k_safe * (np.maximum(x_eq, 0.0) + np.maximum(dx, 0.0)) ** p
     return np.where(active, np.maximum(y_new, y), y)
 
 
@@ -210,9 +478,14 @@ def advance_power_state(y: np.ndarray, dx: np.ndarray, k: np.ndarray, p: float) 
 class DailyStressors:
     """Per-step (normally one day) stress aggregates; each field a scalar or an array over batteries.
 
-    ``temp_c`` is the cell temperature to use in the rate equations (a mean, or better an
-    Arrhenius-weighted mean, see :func:`arrhenius_effective_temp_k`). ``c_chg`` is the mean charging
-    C-rate while charging; ``efc`` the equivalent full cycles (Ah throughput / 2 / capacity).
+    SOC fields are fractions of the *nominal* capacity, as the fleet simulates them; the ageing
+    step rescales them to the current capacity (see the module docstring).
+
+    ``temp_c``: mean cell temperature. ``efc``: equivalent full cycles (sum of |dSOC| / 2).
+    ``c_chg``: mean charging C-rate while charging (1/h; 0 if no charging). Optional shape of the
+    day, used by conservation mode (defaults: ``soc_max = min(1, soc_mean + dod/2)``, ``soc_var`` of
+    a SOC spread evenly over the day's range, ``charge_steps`` = many): ``soc_max`` highest SOC,
+    ``soc_var`` time-variance of SOC, ``charge_steps`` the number of samples (ticks) the charging took.
     """
 
     soc_mean: np.ndarray | float
@@ -221,6 +494,14 @@ class DailyStressors:
     efc: np.ndarray | float
     c_chg: np.ndarray | float
     dt_days: np.ndarray | float = 1.0
+    soc_max: np.ndarray | float | None = None
+    soc_var: np.ndarray | float | None = None
+    charge_steps: np.ndarray | float | None = None
+
+    def take(self, rows: np.ndarray) -> "DailyStressors":
+        """The stressors of the selected batteries (array fields indexed, scalars and None kept)."""
+        pick = lambda v: v[rows] if np.ndim(v) else v  # noqa: E731
+        return DailyStressors(**{f: pick(getattr(self, f)) for f in _ALL_FIELDS})
 
 
 @dataclass
@@ -252,30 +533,6 @@ def model_codes(model: str | int | np.ndarray, n: int) -> np.ndarray:
     return np.full(n, int(codes), dtype=np.int8) if codes.ndim == 0 else codes
 
 
-def _rates_nmc622(temp_k, soc, dod, efc, c_chg, dt_days):
-    b1t = nmc622_cal_rate(temp_k, soc)
-    b1n = nmc622_cyc_factor(temp_k, soc, dod, c_chg)
-    return b1t, b1t * b1n * NMC622.b1n_4, NMC622.p_cal, NMC622.p_cyc
-
-
-def _rates_lfp(temp_k, soc, dod, efc, c_chg, dt_days):
-    # BLAST-Lite's LFP C-rate is |dSOC/dt| averaged over the whole window, i.e. 2 EFC / hours.
-    c_avg = 2.0 * efc / (24.0 * np.maximum(dt_days, 1e-12))
-    return lfp_cal_rate(temp_k, soc), lfp_cyc_rate(temp_k, dod, c_avg), LFP.p_cal, LFP.p_cyc
-
-
-def _rates_lmo2nd(temp_k, soc, dod, efc, c_chg, dt_days):
-    k_cyc = np.full(np.shape(temp_k), LMO_2NDLIFE.a_cyc)
-    return lmo2nd_cal_rate(temp_k, soc), k_cyc, LMO_2NDLIFE.p_cal, LMO_2NDLIFE.p_cyc
-
-
-RATE_FUNCTIONS: dict[int, Callable] = {
-    int(ModelCode.NMC622): _rates_nmc622,
-    int(ModelCode.LFP): _rates_lfp,
-    int(ModelCode.LMO_2NDLIFE): _rates_lmo2nd,
-}
-
-
 def _as_array(x, n: int) -> np.ndarray:
     a = np.asarray(x, dtype=float)
     if a.ndim == 0:
@@ -285,29 +542,49 @@ def _as_array(x, n: int) -> np.ndarray:
     return a
 
 
-def age_batteries(state: AgeingState, stressors: DailyStressors, groups: dict[int, np.ndarray | slice] | None = None) -> AgeingState:
+_FIELDS = ("temp_c", "soc_mean", "dod", "efc", "c_chg", "dt_days", "soc_max", "soc_var", "charge_steps")
+_ALL_FIELDS = ("soc_mean", "temp_c", "dod", "efc", "c_chg", "dt_days", "soc_max", "soc_var", "charge_steps")
+
+
+def age_batteries(
+    state: AgeingState,
+    stressors: DailyStressors,
+    groups: dict[int, np.ndarray | slice] | None = None,
+    *,
+    conserve_energy: bool = True,
+) -> AgeingState:
     """Fast path: age every battery in ``state`` by one step of ``stressors``; returns a new state.
 
     Plain numpy in, plain numpy out; one call per simulated day for a whole fleet. Mixed chemistries
     are handled per model code; pass ``groups`` (model code -> row indices, e.g. cached by the
-    caller) to skip finding them every call.
+    caller) to skip finding them every call. ``conserve_energy`` selects BLAST-Lite's mode: True
+    (its default) deepens SOC swings as the cell fades; False keeps them and counts fewer cycles.
     """
     n = state.q_loss_cal.shape[0]
-    fields_ = (stressors.temp_c, stressors.soc_mean, stressors.dod, stressors.efc, stressors.c_chg, stressors.dt_days)
-    temp_c, soc, dod, efc, c_chg, dt_days = (_as_array(v, n) for v in fields_)
-    args = (temp_c + KELVIN, soc, dod, efc, c_chg, dt_days)
+    args = _stress_arrays(stressors, n)
     codes = state.model_code
     if n and groups is None and codes.min() == codes.max():
-        new_cal, new_cyc = _advance(RATE_FUNCTIONS[int(codes[0])], state.q_loss_cal, state.q_loss_cyc, args)
+        new_cal, new_cyc = _advance(LAWS[int(codes[0])], state.q_loss_cal, state.q_loss_cyc, args, conserve_energy)
         return replace(state, q_loss_cal=new_cal, q_loss_cyc=new_cyc)
     if groups is None:
         groups = model_groups(codes)
-    new_cal = np.array(state.q_loss_cal, dtype=float)
-    new_cyc = np.array(state.q_loss_cyc, dtype=float)
+    # groups covering every row (as model_groups gives) fill fresh arrays; otherwise untouched rows keep their state
+    covered = sum((g.stop - g.start) if isinstance(g, slice) else g.size for g in groups.values()) == n
+    new_cal = np.empty(n) if covered else np.array(state.q_loss_cal, dtype=float)
+    new_cyc = np.empty(n) if covered else np.array(state.q_loss_cyc, dtype=float)
     for code, rows in groups.items():
-        sub = tuple(_select(a, rows) for a in args)
-        new_cal[rows], new_cyc[rows] = _advance(RATE_FUNCTIONS[int(code)], _select(state.q_loss_cal, rows), _select(state.q_loss_cyc, rows), sub)
+        sub = {k: (None if v is None else _select(v, rows)) for k, v in args.items()}
+        new_cal[rows], new_cyc[rows] = _advance(
+            LAWS[int(code)], _select(state.q_loss_cal, rows), _select(state.q_loss_cyc, rows), sub, conserve_energy)
     return replace(state, q_loss_cal=new_cal, q_loss_cyc=new_cyc)
+
+
+def _stress_arrays(s: DailyStressors, n: int) -> dict[str, np.ndarray | None]:
+    out: dict[str, np.ndarray | None] = {}
+    for name in _FIELDS:
+        v = getattr(s, name)
+        out[name] = None if v is None else _as_array(v, n)
+    return out
 
 
 def _select(a: np.ndarray, rows: np.ndarray | slice) -> np.ndarray:
@@ -331,14 +608,131 @@ def model_groups(codes: np.ndarray) -> dict[int, np.ndarray | slice]:
     return groups
 
 
-def _advance(rate_fn, cal, cyc, args):
-    temp_k, soc, dod, efc, c_chg, dt_days = args
-    k_cal, k_cyc, p_cal, p_cyc = rate_fn(temp_k, soc, dod, efc, c_chg, dt_days)
-    return advance_power_state(cal, dt_days, k_cal, p_cal), advance_power_state(cyc, efc, k_cyc, p_cyc)
+def anchor_levels(soc_min, soc_max, soc_mean, soc_var):
+    """Three SOC levels (min, middle, max) and their time weights matching the day's mean and variance.
+
+    They stand for the day's SOC distribution, from which a window's first sample (the anchor of the
+    conservation-mode stretch) is drawn. Returns ``(levels, weights)``, each a list of three arrays.
+    """
+    span = soc_max - soc_min
+    safe = np.where(span > 0, span, 1.0)
+    x = np.clip((soc_mean - soc_min) / safe, 0.0, 1.0)
+    s2 = (soc_var + (soc_mean - soc_min) ** 2) / (safe * safe)
+    # second moment a {0, 1/2, 1} distribution with mean x can take
+    s2 = np.clip(s2, np.maximum(0.5 * x, 1.5 * x - 0.5), x)
+    w_mid = 4.0 * (x - s2)
+    w_top = 2.0 * s2 - x
+    w_bot = 1.0 - w_mid - w_top
+    flat = span <= 0
+    w_mid = np.where(flat, 1.0, w_mid)
+    w_top = np.where(flat, 0.0, w_top)
+    w_bot = np.where(flat, 0.0, w_bot)
+    return [soc_min, 0.5 * (soc_min + soc_max), soc_max], [w_bot, w_mid, w_top]
+
+
+def _compact(a: np.ndarray | None) -> np.ndarray | float | None:
+    """A broadcast scalar (stride 0) as a float, so elementwise maths on it costs nothing per battery."""
+    if a is None or a.ndim == 0 or (a.size and a.strides == (0,)):
+        return None if a is None else float(a.flat[0])
+    return a
+
+
+def _advance(law: AgeingLaw, cal: np.ndarray, cyc: np.ndarray, a: dict, conserve: bool):
+    """Advance one model group by one step (see the module docstring for the window transform)."""
+    soc, dod, efc = _compact(a["soc_mean"]), _compact(a["dod"]), a["efc"]
+    c_chg, dt = _compact(a["c_chg"]), _compact(a["dt_days"])
+    n = _work_len(cal, efc)
+    w = (lambda name, dtype=np.float64: _work(n, name, dtype)) if n else (lambda name, dtype=np.float64: None)
+    temp_c = _compact(a["temp_c"])
+    temp_k = np.add(temp_c, KELVIN, out=w("adv.tk")) if np.ndim(temp_c) else temp_c + KELVIN
+    q = np.subtract(1.0, cal, out=w("adv.q"))
+    q -= cyc
+    np.maximum(q, MIN_Q, out=q)
+    k_cal, prep = law.cal_prep(temp_k, soc)
+    # mean |C-rate| over the step
+    if np.ndim(dt) == 0:
+        c_mean = np.multiply(efc, 2.0 / HOURS_PER_DAY / max(dt, 1e-12), out=w("adv.cmean"))
+    else:
+        c_mean = efc * (2.0 / HOURS_PER_DAY) / np.maximum(dt, 1e-12)
+    new_cal = advance_power_state(cal, dt, k_cal, law.p_cal)
+    if not conserve:
+        # the same SOC swing moves fewer ampere-hours of a faded cell
+        k_cyc = law.cyc_eval(prep, dod, c_chg * q, c_mean * q)
+        return new_cal, advance_power_state(cyc, efc * q, k_cyc, law.p_cyc)
+    r = np.divide(1.0, q, out=w("adv.r"))
+    soc_max = _compact(a["soc_max"])
+    if soc_max is None and n:
+        soc_max = np.multiply(dod, 0.5, out=w("adv.smax"))
+        soc_max += soc
+        np.minimum(soc_max, 1.0, out=soc_max)
+    elif soc_max is None:
+        soc_max = np.minimum(1.0, soc + 0.5 * dod)
+    swing = np.multiply(r, dod, out=w("adv.swing"))
+    k_cyc = law.cyc_eval(prep, swing, c_chg, c_mean)  # rows whose swing leaves [0, 1] are redone below
+    # where some anchor would stretch the swing past 1 (anchor at the day's low) or below 0 (anchor at
+    # its high), follow the clipping per anchor level
+    top = np.subtract(swing, dod, out=w("adv.top"))
+    top += soc_max
+    mask = np.greater(top, 1.0, out=w("adv.mask", np.bool_))
+    mask |= np.less(soc_max, swing, out=w("adv.mask2", np.bool_))
+    clipped = np.flatnonzero(mask)
+    if clipped.size == 0:
+        return new_cal, advance_power_state(cyc, efc, k_cyc, law.p_cyc)
+    sub = lambda v: v.take(clipped) if np.ndim(v) else v  # noqa: E731
+    var, steps = _compact(a["soc_var"]), _compact(a["charge_steps"])
+    dod_c, max_c = sub(dod), sub(soc_max)
+    k_rows, x_rows = _clipped_rates(
+        law, tuple(sub(v) for v in prep), sub(soc), dod_c, sub(efc), sub(c_chg), sub(c_mean),
+        np.maximum(max_c - dod_c, 0.0), max_c, None if var is None else sub(var), None if steps is None else sub(steps),
+        sub(r))
+    if np.shape(k_cyc) != np.shape(efc):
+        k_cyc = np.array(np.broadcast_to(k_cyc, np.shape(efc)), dtype=float)  # else a fresh array: fill it
+    x_eff = np.copyto(w("adv.xeff"), efc) if n else np.array(efc, dtype=float)
+    x_eff = w("adv.xeff") if n else x_eff
+    k_cyc[clipped] = k_rows
+    x_eff[clipped] = x_rows
+    return new_cal, advance_power_state(cyc, x_eff, k_cyc, law.p_cyc)
+
+
+def _clipped_rates(law, prep, soc, dod, efc, c_chg, c_mean, soc_min, soc_max, var, steps, r):
+    """Cycle coefficient and cycle count of clipped rows, averaged over three anchor levels.
+
+    Per anchor ``a``: the stretched swing is ``[a - r (a - min), a + r (max - a)]`` clipped to [0, 1];
+    the cycles counted shrink by the clipped share ``f`` and so does the charging rate when the charge
+    came in few samples (a partly clipped sample charges less in the same time). The effective
+    coefficient satisfies ``k_eff**(1/p) x = sum_j w_j k_j**(1/p) x_j`` (exact sum of the anchors' state
+    increments for p = 0.5). The three levels are evaluated together as (3, rows) arrays.
+    """
+    if var is None:
+        var = dod * dod / 12.0  # SOC spread evenly over the day's range
+    levels, weights = anchor_levels(soc_min, soc_max, soc, var)
+    m = np.shape(efc)
+    lvl = np.stack([np.broadcast_to(x, m) for x in levels])  # (3, rows)
+    w = np.stack([np.broadcast_to(x, m) for x in weights])
+    lo = np.maximum(lvl - r * (lvl - soc_min), 0.0)
+    hi = np.minimum(lvl + r * (soc_max - lvl), 1.0)
+    dod_j = hi - lo
+    f = dod_j / (r * dod)
+    if steps is None:
+        g = 1.0
+    else:
+        part = f * steps
+        g = np.where((f < 1.0) & (part > 0), part / np.maximum(np.ceil(part - 1e-9), 1.0), 1.0)
+    k_j = law.cyc_eval(prep, dod_j, c_chg * g, c_mean * f)
+    x_j = efc * f
+    wx = w * x_j
+    x_tot = wx.sum(axis=0)
+    num = (wx * k_j ** (1.0 / law.p_cyc)).sum(axis=0)
+    k_eff = np.where(x_tot > 0, (num / np.where(x_tot > 0, x_tot, 1.0)) ** law.p_cyc, 0.0)
+    return k_eff, x_tot
 
 
 def v2g_extra_loss(
-    state: AgeingState, with_v2g: list[DailyStressors] | DailyStressors, without_v2g: list[DailyStressors] | DailyStressors
+    state: AgeingState,
+    with_v2g: list[DailyStressors] | DailyStressors,
+    without_v2g: list[DailyStressors] | DailyStressors,
+    *,
+    conserve_energy: bool = True,
 ) -> np.ndarray:
     """Extra capacity loss (fraction of nominal) attributable to V2G over one or more steps.
 
@@ -352,6 +746,6 @@ def v2g_extra_loss(
         raise ValueError("with_v2g and without_v2g must have the same number of steps")
     a = b = state
     for sw, so in zip(seq_with, seq_without):
-        a = age_batteries(a, sw)
-        b = age_batteries(b, so)
+        a = age_batteries(a, sw, conserve_energy=conserve_energy)
+        b = age_batteries(b, so, conserve_energy=conserve_energy)
     return b.q - a.q

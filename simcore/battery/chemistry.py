@@ -25,14 +25,15 @@ CATHODE_TABLE = DATA_DIR / "cathode_chemistry.csv"
 CHEMISTRIES: tuple[str, ...] = ("NMC622", "NMC811", "NCA", "LFP", "LMO")
 CHEMISTRY_CODE: dict[str, int] = {name: i for i, name in enumerate(CHEMISTRIES)}
 
-# Ageing model per chemistry. Only NMC622 and LFP have their own fitted model here; the other layered
-# oxides use the NMC622 model as a proxy (assumption: same graphite-anode SEI/cracking family).
+# Ageing model per chemistry. NMC622, LFP and the early LMO-blend packs (first-generation Leaf) have
+# their own law; NMC811 and NCA use the NMC622 model as a proxy (assumption: same graphite-anode
+# SEI/cracking family). LMO packs in a car follow ``lmo_leaf`` (simcore/battery/lmo_leaf.py).
 AGEING_MODEL: dict[str, ModelCode] = {
     "NMC622": ModelCode.NMC622,
     "NMC811": ModelCode.NMC622,
     "NCA": ModelCode.NMC622,
     "LFP": ModelCode.LFP,
-    "LMO": ModelCode.NMC622,
+    "LMO": ModelCode.LMO_LEAF,
 }
 
 MATERIALS: tuple[str, ...] = ("li", "ni", "co", "mn", "cu", "al", "graphite")

@@ -67,8 +67,9 @@ class BatteryStore:
 
     def __init__(self, modules_per_pack: int = 8, spread: ManufacturingSpread | None = None,
                  cathode_shares: CathodeShares = CATHODE_SHARES, capacity: int = 1024,
-                 strict_holders: bool = False) -> None:
+                 strict_holders: bool = False, conserve_energy: bool = True) -> None:
         self.modules_per_pack = int(modules_per_pack)  # the default for create()
+        self.conserve_energy = bool(conserve_energy)  # BLAST-Lite's mode for every age() step (see ageing.py)
         self.spread = spread or ManufacturingSpread()
         self.cathode_shares = cathode_shares
         self.holders = HolderRegistry()
@@ -656,7 +657,9 @@ class BatteryStore:
             ids = np.asarray(ids, dtype=np.int64)
         sel = slice(*ids.indices(len(self))[:2]) if whole else ids
         groups = self._groups(sel) if whole else None
-        new = age_batteries(self.ageing_state(sel), stressors, groups)
+        new = age_batteries(self.ageing_state(sel), stressors, groups, conserve_energy=self.conserve_energy)
+        if history and throughput_kwh is None:  # the capacity the step started from
+            throughput_kwh = 2.0 * np.asarray(stressors.efc, dtype=float) * self.capacity_kwh(sel)
         if whole:
             b["q_loss_cal"][sel] = new.q_loss_cal
             b["q_loss_cyc"][sel] = new.q_loss_cyc
@@ -664,8 +667,6 @@ class BatteryStore:
             b.cols["q_loss_cal"][ids] = new.q_loss_cal
             b.cols["q_loss_cyc"][ids] = new.q_loss_cyc
         if history:
-            if throughput_kwh is None:
-                throughput_kwh = 2.0 * np.asarray(stressors.efc, dtype=float) * self.capacity_kwh(sel)
             self.add_history(sel, stressors, throughput_kwh, v2g_throughput_kwh)
 
     def add_history(self, ids: np.ndarray | slice, stressors: DailyStressors, throughput_kwh: np.ndarray | float,
@@ -864,8 +865,11 @@ class BatteryStore:
                                    "holder_id": mlog["holder_id"]})
         soh_log = pd.DataFrame({"battery_id": self._soh_log["battery"], "t_h": self._soh_log["t_h"],
                                 "soh": self._soh_log["soh"]})
+        holders = pd.DataFrame([{"holder_kind": blk.kind.name, "first_id": blk.base, "count": blk.size,
+                                 "name": blk.name} for blk in self.holders.blocks()],
+                               columns=["holder_kind", "first_id", "count", "name"])
         return {"passports": passports, "modules": modules, "holder_log": holder_log,
-                "module_holder_log": module_log, "soh_log": soh_log}
+                "module_holder_log": module_log, "soh_log": soh_log, "holders": holders}
 
     # ================================================================== inspection
     def __getitem__(self, battery: int | str) -> BatteryView:

@@ -32,6 +32,15 @@ def test_ageing_bench_reports_wall_time_and_memory(tmp_path):
     assert figures["wall_s"] > 0 and figures["peak_rss_mib"] > 0
 
 
+def test_v2g_wear_bench_reports_the_extra_loss_per_season_and_age(tmp_path):
+    figures = _run("v2g_wear.py", "--size", "60", "--days", "2", "--ages", "3", out=tmp_path / "v.json")
+    runs = {r["season"]: r for r in figures["runs"]}
+    assert set(runs) == {"january", "july"}
+    assert all(r["battery.v2g_extra_loss_pct_per_ev_year"] > 0 for r in runs.values())
+    # the NMC622 cycle term grows in the cold: winter V2G costs more than summer V2G
+    assert runs["january"]["battery.v2g_extra_loss_pct_per_ev_year"] > runs["july"]["battery.v2g_extra_loss_pct_per_ev_year"]
+
+
 def test_day_ahead_settings_bench_resolves_the_loops_own_problems(tmp_path):
     figures = _run("day_ahead_settings.py", "--weeks", "2030-01-15", "--days", "2", "--sample", "300",
                    "--gaps", "0.05", "--storage-lfc", "0,50",

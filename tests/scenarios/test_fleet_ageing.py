@@ -42,6 +42,21 @@ def test_results_folder_has_the_kpis_and_yearly_tables(small_run):
     assert (passports.loc[graded, "grade_soh_est"] - passports.loc[graded, "grade_true_soh"]).abs().max() < 0.1
 
 
+def test_soh_at_milestone_ages_by_vintage_and_chemistry(small_run):
+    out, world = small_run
+    at = pd.read_parquet(out / "cohort_soh_at_age.parquet")
+    assert {"vintage", "chemistry", "age_y", "packs", "mean_soh", "sd_soh"} <= set(at.columns)
+    assert set(at["age_y"]) <= {5, 8, 10, 12} and at["vintage"].between(2012, 2040 - 5).all()
+    assert (at["vintage"] + at["age_y"] <= 2040).all()  # no pack is seen older than the horizon allows
+    mean = lambda d: float(np.average(d["mean_soh"], weights=d["packs"]))  # noqa: E731
+    early = at[(at["chemistry"] == "LMO") & (at["age_y"] == 5)]
+    modern = at[(at["chemistry"] == "NMC622") & (at["age_y"] == 5)]
+    assert mean(early) < mean(modern) - 0.03  # the LMO-blend packs age faster (lmo_leaf law)
+    for age in (5, 8):  # SOH falls with age within the early vintages
+        assert mean(at[(at["chemistry"] == "LMO") & (at["age_y"] == age)]) > mean(
+            at[(at["chemistry"] == "LMO") & (at["age_y"] == age + (3 if age == 5 else 2))])
+
+
 def test_batteries_are_conserved_through_the_whole_run(small_run):
     _, world = small_run
     s = world.summary()

@@ -118,6 +118,76 @@ def test_arrhenius_effective_temperature_is_above_plain_mean():
 
 
 def test_second_life_lmo_cycle_fade_depends_on_throughput_only():
-    a = run("lmo_2ndlife", 100, soc_mean=0.5, temp_c=25.0, dod=1.0, efc=1.0, c_chg=1.0)
+    # swings that stay inside [0, 1] when stretched: conservation mode counts every cycle
+    a = run("lmo_2ndlife", 100, soc_mean=0.5, temp_c=25.0, dod=0.4, efc=1.0, c_chg=1.0)
     b = run("lmo_2ndlife", 100, soc_mean=0.5, temp_c=25.0, dod=0.2, efc=1.0, c_chg=0.1)
     assert np.isclose(a.q_loss_cyc[0], 7.58e-5 * 100**1.08) and a.q_loss_cyc[0] == b.q_loss_cyc[0]
+
+
+def test_without_energy_conservation_a_faded_cell_counts_fewer_cycles():
+    # same SOC swing, less charge moved: the cycle count is scaled by the relative capacity
+    state = AgeingState(np.array([0.1]), np.array([0.1]), np.array([2], dtype=np.int8))  # lmo_2ndlife, q = 0.8
+    s = DailyStressors(soc_mean=0.5, temp_c=25.0, dod=0.4, efc=1.0, c_chg=0.2)
+    kept = age_batteries(state, s, conserve_energy=False)
+    expect = 7.58e-5 * ((0.1 / 7.58e-5) ** (1 / 1.08) + 0.8) ** 1.08
+    assert np.isclose(kept.q_loss_cyc[0], expect, rtol=1e-12)
+
+
+def test_energy_conservation_deepens_the_swing_of_a_faded_cell():
+    # NMC622 at q = 0.8: a 40 % swing around 50 % acts as a 50 % swing, with the same cycle count
+    from simcore.battery.ageing import nmc622_cyc_factor
+
+    state = AgeingState(np.array([0.1]), np.array([0.1]), np.zeros(1, dtype=np.int8))
+    s = DailyStressors(soc_mean=0.5, temp_c=25.0, dod=0.4, efc=0.4, c_chg=0.2)
+    new = age_batteries(state, s)
+    b1t = nmc622_cal_rate(np.array([298.15]), np.array([0.5]))
+    k = b1t * nmc622_cyc_factor(np.array([298.15]), np.array([0.5]), np.array([0.5]), np.array([0.2])) * 0.985
+    assert np.isclose(new.q_loss_cyc[0], np.sqrt(0.1**2 + k[0] ** 2 * 0.4), rtol=1e-12)
+
+
+def test_clipping_at_full_charge_shortens_the_swing_and_the_cycle_count():
+    # a faded cell (q = 0.6) cycling 100 % -> 0 % cannot swing deeper: the stretched swing is clipped
+    # to [0, 1], so only q of the cycles count, at the full charging rate (charging spread over many steps)
+    from simcore.battery.ageing import nmc622_cyc_factor
+
+    state = AgeingState(np.array([0.2]), np.array([0.2]), np.zeros(1, dtype=np.int8))
+    full = DailyStressors(soc_mean=0.5, temp_c=25.0, dod=1.0, efc=1.0, c_chg=0.2, soc_max=1.0)
+    got = age_batteries(state, full).q_loss_cyc[0]
+    t, s = np.array([298.15]), np.array([0.5])
+    k = nmc622_cal_rate(t, s) * nmc622_cyc_factor(t, s, np.array([1.0]), np.array([0.2])) * 0.985
+    assert np.isclose(got, np.sqrt(0.2**2 + k[0] ** 2 * 0.6), rtol=1e-12)
+    # charged in one step, the clipped step charges less in the same time: a lower rate, less fade
+    one_step = age_batteries(state, DailyStressors(0.5, 25.0, 1.0, 1.0, 0.2, soc_max=1.0, charge_steps=1.0))
+    assert one_step.q_loss_cyc[0] < got
+
+
+def test_anchor_levels_reproduce_mean_and_variance_of_the_day():
+    from simcore.battery.ageing import anchor_levels
+
+    lo, hi = np.array([0.3, 0.2]), np.array([0.9, 1.0])
+    mean, var = np.array([0.7, 0.5]), np.array([0.05, 0.08])
+    levels, weights = anchor_levels(lo, hi, mean, var)
+    w = np.array(weights)
+    x = np.array(levels)
+    assert np.allclose(w.sum(axis=0), 1.0) and np.all(w >= 0)
+    assert np.allclose((w * x).sum(axis=0), mean)
+    assert np.allclose((w * x * x).sum(axis=0) - mean**2, var)
+
+
+def test_large_fleets_age_exactly_like_small_groups_of_the_same_batteries():
+    # fleets above WORK_MIN_LEN reuse work arrays; the numbers must be those of the plain path
+    from simcore.battery.ageing import WORK_MIN_LEN
+
+    rng = np.random.default_rng(5)
+    n = 2 * WORK_MIN_LEN + 11
+    codes = np.where(rng.random(n) < 0.3, 1, 0).astype(np.int8)
+    big = AgeingState(rng.uniform(0, 0.1, n), rng.uniform(0, 0.1, n), codes)
+    rows = np.arange(0, n, 97)
+    small = AgeingState(big.q_loss_cal[rows], big.q_loss_cyc[rows], codes[rows])
+    for day in range(3):  # several steps: nothing carried over between calls
+        s = DailyStressors(rng.uniform(0.3, 0.95, n), rng.normal(22, 8, n), rng.uniform(0, 0.9, n),
+                           rng.uniform(0, 1.2, n), rng.uniform(0, 0.5, n), soc_var=rng.uniform(0, 0.05, n))
+        big = age_batteries(big, s)
+        small = age_batteries(small, s.take(rows))
+    assert np.array_equal(big.q_loss_cal[rows], small.q_loss_cal)
+    assert np.array_equal(big.q_loss_cyc[rows], small.q_loss_cyc)

@@ -21,7 +21,7 @@ def commuter_year(days=365, dt_s=900.0, seed=3):
     return t, np.clip(soc, 0, 1), temp
 
 
-@pytest.mark.parametrize("model", ["nmc622", "lfp", "lmo_2ndlife"])
+@pytest.mark.parametrize("model", ["nmc622", "lfp", "lmo_2ndlife", "lmo_leaf"])
 def test_fast_path_agrees_with_reference_within_half_a_point_after_a_year(model):
     t, soc, temp = commuter_year()
     ref = simulate_profile(t, soc, temp, model)
@@ -36,7 +36,11 @@ def test_daily_stressors_of_a_known_day():
     s = daily_stressors(t, soc, np.full(5, 25.0))
     assert np.allclose(s.efc, [0.4]) and np.allclose(s.dod, [0.4])
     assert np.allclose(s.c_chg, [0.4]) and np.allclose(s.dt_days, [1.0])
-    assert np.allclose(s.temp_c, [25.0])
+    assert np.allclose(s.temp_c, [25.0]) and np.allclose(s.soc_max, [0.9]) and np.allclose(s.charge_steps, [1])
+    # time-mean SOC and variance of the piecewise-linear series
+    mean = (0.7 * 1 + 0.5 * 1 + 0.7 * 1 + 0.9 * 21) / 24
+    sq = ((0.81 + 0.45 + 0.25) / 3 + 0.25 + (0.25 + 0.45 + 0.81) / 3 + 0.81 * 21) / 24
+    assert np.allclose(s.soc_mean, [mean]) and np.allclose(s.soc_var, [sq - mean**2])
 
 
 def write(tmp_path, text):
@@ -69,14 +73,43 @@ def test_missing_profile_file_is_an_input_error(tmp_path):
 
 
 def test_reference_path_reproduces_closed_form_calendar_fade_in_storage():
-    # constant 35 C, 90 % SOC for 100 days: q = 1 - b1t * sqrt(days) exactly
+    # constant 35 C, 90 % SOC for 100 days: q = 1 - b1t * sqrt(simulated days) exactly
     from simcore.battery.ageing import nmc622_cal_rate
 
     t = np.arange(0, 100 * 86400 + 1, 3600.0)
     ref = simulate_profile(t, np.full(t.size, 0.9), np.full(t.size, 35.0), "nmc622")
     b1t = nmc622_cal_rate(np.array([308.15]), np.array([0.9]))[0]
-    assert ref.day.tolist() == list(range(100))
-    assert np.allclose(ref.q, 1 - b1t * np.sqrt(np.arange(1, 101)), rtol=0, atol=1e-12)
+    assert np.allclose(ref.q, 1 - b1t * np.sqrt(ref.t_days), rtol=0, atol=1e-12)
+    assert 100.0 <= ref.t_days[-1] < 101.0  # windows of 25 samples count 24 h; the series is replayed to 100 days
+    day, q = ref.daily()
+    assert day.tolist() == list(range(100)) and q[-1] == ref.q[-1]
+
+
+def test_windows_close_a_day_after_the_last_close_or_after_one_full_cycle():
+    from simcore.battery.profile import window_closes
+
+    t = np.arange(0, 3 * 86400 + 1, 3600.0)
+    hour = (t / 3600) % 24
+    calm = 0.8 - 0.1 * ((hour >= 8) & (hour < 12))  # one shallow dip a day
+    assert window_closes(t, calm).tolist() == [25, 50, t.size - 1]  # first sample past 24 h, then again
+    busy = np.where(hour % 4 < 2, 1.0, 0.0)  # a full cycle every 4 hours: closes on cycle ends past 1 EFC
+    closes = window_closes(t, busy)
+    efc = np.cumsum(np.abs(np.ediff1d(busy, to_begin=0))) / 2
+    assert closes.size > 10 and np.all(np.diff(efc[closes[:-1]]) > 1.0)
+
+
+def test_conservation_mode_stretches_a_window_about_its_first_sample():
+    from simcore.battery.profile import window_stress
+
+    t = np.arange(0, 5) * 3600.0
+    soc = np.array([0.8, 0.6, 0.4, 0.6, 0.8])
+    temp_k = np.full(5, 298.15)
+    kept = window_stress(t, soc, temp_k, 0.8, conserve_energy=False)
+    deep = window_stress(t, soc, temp_k, 0.8, conserve_energy=True)
+    assert np.isclose(kept.dod, 0.4) and np.isclose(kept.efc, 0.4 * 0.8)  # fewer Ah for the same swing
+    assert np.isclose(deep.dod, 0.5) and np.isclose(deep.efc, 0.4)  # deeper swing, same Ah
+    assert np.isclose(deep.soc[0], 0.8) and np.isclose(deep.soc.min(), 0.3)
+    assert np.isclose(deep.c_chg, 0.2) and np.isclose(kept.c_chg, 0.16)
 
 
 def test_tick_accumulator_matches_daily_aggregation_of_the_same_series():
@@ -91,6 +124,6 @@ def test_tick_accumulator_matches_daily_aggregation_of_the_same_series():
             # two identical batteries, temperature at the tick midpoint (trapezoid like the reference)
             acc.add_tick(np.full(2, soc[j]), np.full(2, soc[j + 1]), 0.25, np.full(2, 0.5 * (temp[j] + temp[j + 1])))
         got = acc.finish_day()
-        for field in ("soc_mean", "dod", "efc", "c_chg", "dt_days"):
+        for field in ("soc_mean", "dod", "efc", "c_chg", "dt_days", "soc_max", "soc_var", "charge_steps"):
             assert np.allclose(getattr(got, field), getattr(ref, field)[d], atol=1e-12), field
-        assert np.allclose(got.temp_c, ref.temp_c[d], atol=0.05)
+        assert np.allclose(got.temp_c, ref.temp_c[d], atol=1e-9)

@@ -1,0 +1,52 @@
+"""Record BLAST-Lite's relative capacity after each duty profile, for the ageing tests (run where BLAST-Lite is).
+
+    python -m venv /tmp/venv-blast && /tmp/venv-blast/bin/pip install -e ".[test,oracle]"
+    /tmp/venv-blast/bin/python tests/simcore/battery/record_blast_oracle.py
+
+Writes ``data/blast_oracle.json``: for every profile of :mod:`duty_profiles` (10 years) and every
+fixture CSV in ``data/``, BLAST-Lite's final ``q`` with energy conservation on and off, for the NMC622
+model (all profiles) and the LFP and second-life LMO models (a subset). ``test_blast_oracle.py``
+checks these numbers against BLAST-Lite itself; the default test tier checks our reference path
+against them.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from importlib.metadata import version
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import duty_profiles  # noqa: E402
+from blast_runner import BLAST_MODELS, FIXTURES, blast_q_end, fixture_series  # noqa: E402
+
+OTHER_MODEL_PROFILES = ("hot_full_daily", "v2g_two_cycles", "irregular")
+
+
+def main() -> int:
+    out: dict = {"blast_lite": version("blast-lite"), "numpy": np.__version__, "years": 10.0, "q_end": {}}
+    cases = [(name, "nmc622") for name in duty_profiles.PROFILES]
+    cases += [(name, model) for name in OTHER_MODEL_PROFILES for model in ("lfp", "lmo_2ndlife")]
+    for name, model in cases:
+        t, soc, temp = duty_profiles.PROFILES[name](10.0)
+        for conserve in (True, False):
+            key = f"{name}|{model}|{'conserve' if conserve else 'no_conserve'}"
+            out["q_end"][key] = blast_q_end(t, soc, temp, model, conserve)
+            print(key, out["q_end"][key], flush=True)
+    for fixture in FIXTURES:
+        t, soc, temp = fixture_series(fixture)
+        for conserve in (True, False):
+            key = f"{fixture}|nmc622|{'conserve' if conserve else 'no_conserve'}"
+            out["q_end"][key] = blast_q_end(t, soc, temp, "nmc622", conserve)
+            print(key, out["q_end"][key], flush=True)
+    (HERE / "data" / "blast_oracle.json").write_text(json.dumps(out, indent=1, sort_keys=True) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
