@@ -11,6 +11,10 @@ def _mode(args: argparse.Namespace) -> str:
     """What to draw: lifecycle / series / dispatch / compare / day (see the command's help)."""
     from simcore.experiments.sweep import is_sweep_folder
 
+    if args.flows:
+        return "flows"
+    if args.inventory:
+        return "inventory"
     if args.lifecycle:
         return "lifecycle"
     if args.series:
@@ -33,6 +37,10 @@ def cmd_plot(args: argparse.Namespace) -> int:
     if args.day is not None and (args.start is not None or args.end is not None):
         raise InputError("--day", "day", args.day, "either --day or --from/--to, not both")
     mode = _mode(args)
+    if mode in ("flows", "inventory") and len(args.results) > 1:
+        raise InputError("results", "results", [str(r) for r in args.results], f"one results folder for --{mode}")
+    if mode == "flows":
+        return _plot_flows(args)
     if mode == "lifecycle" and len(args.results) > 1:
         raise InputError("results", "results", [str(r) for r in args.results], "one results folder for --lifecycle")
     first = Path(args.results[0])
@@ -47,7 +55,7 @@ def cmd_plot(args: argparse.Namespace) -> int:
         for folder in args.results:
             results_file(folder, "timeseries.parquet")
     span = (f"{args.start or 'start'}_{args.end or 'end'}" if args.start or args.end else args.day or "last")
-    name = {"lifecycle": "lifecycle", "series": f"series-{span}", "dispatch": f"dispatch-{span}",
+    name = {"lifecycle": "lifecycle", "inventory": "inventory", "series": f"series-{span}", "dispatch": f"dispatch-{span}",
             "compare": f"compare-{span}", "day": f"day-{span}"}[mode]
     out = args.out if args.out is not None else first / PLOTS_DIR / f"{name}.png"
     draw = _drawer(mode, args)
@@ -60,6 +68,12 @@ def cmd_plot(args: argparse.Namespace) -> int:
 def _drawer(mode: str, args: argparse.Namespace):
     """A function drawing the chosen plot into a file (inputs are read before the file is opened)."""
     first = Path(args.results[0])
+    if mode == "inventory":
+        from viz.inventory import plot_inventory
+        from viz.load_curves import read_timeseries
+
+        read_timeseries(first)  # damaged or missing: an error before the file is opened
+        return lambda out: plot_inventory(first, out)
     if mode == "lifecycle":
         from viz.lifecycle import lifecycle_tables, plot_lifecycle
 
@@ -67,7 +81,7 @@ def _drawer(mode: str, args: argparse.Namespace):
             from simcore.errors import InputError
 
             raise InputError(first, "(tables)", "none", "a cohort run with lifecycle tables (<name>_yearly.parquet, "
-                                                        "<name>_soh_by_age.parquet, <name>_received.parquet)")
+                                                        "<name>_soh_by_age.parquet, batteries_passports.parquet)")
         return lambda out: plot_lifecycle(first, out, year=args.year)
     if mode == "series":
         from simcore.results import load_runs
@@ -92,6 +106,22 @@ def _drawer(mode: str, args: argparse.Namespace):
     return lambda out: plot_day(first, out, day=args.day, start=args.start, end=args.end)
 
 
+def _plot_flows(args: argparse.Namespace) -> int:
+    """The Sankey of a run's battery flows: an interactive HTML file and a PNG beside it."""
+    from simcore.results import PLOTS_DIR, new_file
+    from viz.flows import flow_table, write_flows
+
+    first = Path(args.results[0])
+    flow_table(first)  # missing tables: an error before any file is opened
+    png = args.out if args.out is not None else first / PLOTS_DIR / "flows.png"
+    html = png.with_suffix(".html")
+    inside = None if args.out is not None else first
+    with new_file(png, replace_inside=inside) as tmp_png, new_file(html, replace_inside=inside) as tmp_html:
+        write_flows(first, tmp_png, tmp_html)
+    print(f"plot: {png}\nplot: {html}")
+    return 0
+
+
 def add_subcommand(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "plot", help="plot results to PNG: a run's load curves (a day or --from/--to), EV demand of several runs, "
@@ -109,6 +139,11 @@ def add_subcommand(sub: argparse._SubParsersAction) -> None:
                         "default: per scenario, variant and varied paths")
     p.add_argument("--lifecycle", action="store_true",
                    help="a cohort run: SOH by pack age (p10/p50/p90), graded packs (true vs estimated), yearly flows")
+    p.add_argument("--flows", action="store_true",
+                   help="a run with batteries: Sankey of battery flows (packs and kWh), an interactive HTML file and a PNG")
+    p.add_argument("--inventory", action="store_true",
+                   help="a run with 4R facilities: stock over time (collection, intake, grading, racks, shelves, "
+                        "second-life units, recycling queue)")
     p.add_argument("--year", type=int, help="with --lifecycle: the year of the SOH-by-age snapshot (default: the last)")
     p.add_argument("--day", help="YYYY-MM-DD (default: the last simulated day)")
     p.add_argument("--from", dest="start", metavar="DATE", help="first day of a date range (YYYY-MM-DD)")

@@ -1,9 +1,9 @@
 """Lifecycle plots of a cohort run: SOH by pack age, graded packs (true against estimated SOH), yearly flows.
 
 The tables come from the ``ev_cohort`` component (``<name>_yearly.parquet``, ``<name>_soh_by_age.parquet``)
-and the ``collection_point`` (``<name>_received.parquet``, with ``true_soh`` and ``soh_est``). Their
-names and columns are read in :func:`lifecycle_tables` only, so a change in the facilities' tables is
-one edit here.
+and the battery passports (``batteries_passports.parquet``: the grading's estimate and the truth at
+grading of every graded pack). Their names and columns are read in :func:`lifecycle_tables` only, so a
+change in those tables is one edit here.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from viz.load_curves import save_figure  # noqa: E402
 TABLES = {
     "yearly": ("_yearly.parquet", ("year", "on_road", "sold", "retired", "exported", "replaced_packs")),
     "soh_by_age": ("_soh_by_age.parquet", ("year", "pack_age_y", "p10_soh", "p50_soh", "p90_soh")),
-    "received": ("_received.parquet", ("true_soh", "soh_est")),
+    "received": ("_passports.parquet", ("grade_true_soh", "grade_soh_est")),
 }
 
 
@@ -51,6 +51,10 @@ def lifecycle_tables(folder: Path | str) -> LifecycleTables:
     for kind, (suffix, needed) in TABLES.items():
         names = sorted(f for f in listed if f.endswith(suffix))
         frame = read_parquet(folder, names[0]) if names else None
+        if frame is not None and kind == "received" and set(needed) <= set(frame.columns):
+            frame = frame.loc[frame["grade_soh_est"].notna(), list(needed)].rename(
+                columns={"grade_true_soh": "true_soh", "grade_soh_est": "soh_est"})
+            needed = ("true_soh", "soh_est")
         if frame is not None and not frame.empty:
             missing = [c for c in needed if c not in frame.columns]
             if missing:
@@ -66,7 +70,7 @@ def plot_lifecycle(folder: Path | str, out: Path, year: int | None = None) -> Pa
     tables = lifecycle_tables(folder)
     if not tables.any():
         raise InputError(folder, "(tables)", "none", "a cohort run with <name>_yearly / _soh_by_age / "
-                                                    "_received tables (e.g. scenarios/fleet_ageing.yaml)")
+                                                    "passport tables (e.g. scenarios/fleet_ageing.yaml)")
     panels = [p for p, t in (("soh", tables.soh_by_age), ("graded", tables.received), ("flows", tables.yearly))
               if t is not None]
     fig, axes = plt.subplots(1, len(panels), figsize=(5.5 * len(panels), 4.6), squeeze=False)

@@ -60,8 +60,8 @@ def _cohort_results(tmp_path):
                   "p10_soh": 0.97 - 0.02 * ages, "p50_soh": 1 - 0.02 * ages, "p90_soh": 1.0 - 0.015 * ages}) \
         .to_parquet(folder / "cohort_soh_by_age.parquet")
     true = rng.uniform(0.7, 0.95, 300)
-    pd.DataFrame({"true_soh": true, "soh_est": true + rng.normal(0, 0.01, 300)}).to_parquet(
-        folder / "collection_received.parquet")
+    pd.DataFrame({"grade_true_soh": true, "grade_soh_est": true + rng.normal(0, 0.01, 300)}).to_parquet(
+        folder / "batteries_passports.parquet")
     write_manifest(folder, {"note": "lifecycle tables made by hand"})
     return folder
 
