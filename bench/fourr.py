@@ -40,11 +40,12 @@ def scenario(packs: int, years: int, seed: int = 1) -> dict:
             "source": {"type": "retired_pack_source", "to": "collection", "packs_per_year": per_year},
             "collection": {"type": "collection_point", "to": "plant", "end_of_life_to": "recycling",
                            "lot_size_packs": 40},
-            # sized for the flow: test channels at ~50 % load, a month of intake, four months of racks, two of
+            # sized for the flow: test channels at ~50 % load, a month of intake, racks for more than the
+            # longest a pack may be stored (so unsold packs leave for recycling before the racks fill), two months of
             # shelves; second-life demand (applications.csv mix) scaled to take about the packs that come in
             "plant": {"type": "fourr_plant", "recycler": "recycling", "second_life": "second_life",
                       "analysers": max(int(per_day * 8 * 5 / 60 / 24 * 2), 1), "intake_capacity_packs": int(per_day * 30) + 100,
-                      "rack_capacity_packs": int(per_day * 120) + 100, "shelf_capacity_modules": int(per_day * 8 * 60) + 800,
+                      "rack_capacity_packs": int(per_day * 200) + 100, "shelf_capacity_modules": int(per_day * 8 * 60) + 800,
                       "refab_packs_per_day": per_day * 20, "demand_scale": per_year / DEMAND_PACKS_PER_SCALE,
                       "max_storage_days": 180},
             "second_life": {"type": "second_life", "end_of_life_to": "collection"},

@@ -57,9 +57,11 @@ class CollectionPoint(Component):
         self.shipped = 0
         self.lots = 0
         self.truck_wait_h = 0.0
-        self.blocked_since: float | None = None  # a truck waiting at a full intake since
+        self.blocked_since: list[float | None] = [None] * len(SOURCES)  # per source: its truck waiting since
         self.s_waiting = w.recorder.add(f"{self.name}.waiting_packs", "packs")
-        w.env.process(self._trucks())
+        for s in range(len(SOURCES)):  # one truck line per source: a full plant does not hold back end-of-life packs
+            w.env.process(self._trucks(s))
+        w.env.process(self._record_waiting())
 
     # -- the battery-sink interface ----------------------------------------------------------------
     def receive(self, ids: np.ndarray, t_h: float, reasons: np.ndarray) -> None:
@@ -89,26 +91,35 @@ class CollectionPoint(Component):
         self.waiting[s] = [q]
         return q
 
-    def _trucks(self):
+    def _trucks(self, s: int):
+        """The source's trucks: every day at DEPART_HOUR, full lots leave, and a part lot once its oldest
+        pack has waited ``max_wait_days``; each waits at a full intake before the next leaves."""
         env = self.world.env
         p: CollectionParams = self.params
         for day in range(self.world.clock.days):
             t = day * 24.0 + DEPART_HOUR
             if t > env.now:
                 yield env.timeout(t - env.now)
-            for s in range(len(SOURCES)):
-                while True:
-                    q = self._queue(s)
-                    n = q.shape[1]
-                    if n == 0 or (n < p.lot_size_packs and env.now - q[1, 0] < p.max_wait_days * 24.0):
-                        break
-                    take = min(n, p.lot_size_packs)
-                    lot_ids, reasons = q[0, :take], q[2, :take].astype(np.int8)
-                    self.waiting[s] = [q[:, take:]]
-                    yield from self._ship(s, lot_ids, reasons)
+            while True:
+                q = self._queue(s)
+                n = q.shape[1]
+                if n == 0 or (n < p.lot_size_packs and env.now - q[1, 0] < p.max_wait_days * 24.0):
+                    break
+                take = min(n, p.lot_size_packs)
+                lot_ids, reasons = q[0, :take], q[2, :take].astype(np.int8)
+                self.waiting[s] = [q[:, take:]]
+                yield from self._ship(s, lot_ids, reasons)
+
+    def _record_waiting(self):
+        """Packs waiting here, each day after the trucks have left (or stopped at a full intake)."""
+        env = self.world.env
+        for day in range(self.world.clock.days):
+            t = day * 24.0 + DEPART_HOUR + 1.0
+            if t > env.now:
+                yield env.timeout(t - env.now)
             tick = self.world.clock.tick_at(env.now)
             if tick < self.world.clock.n_ticks:
-                self.s_waiting[tick] = float(sum(self._queue(s).shape[1] for s in range(len(SOURCES))))
+                self.s_waiting[tick] = float(sum(self._queue(i).shape[1] for i in range(len(SOURCES))))
 
     def _ship(self, source: int, ids: np.ndarray, reasons: np.ndarray):
         """One truck: transport CO2 and cost, then the (possibly waiting) put into the next intake."""
@@ -125,10 +136,10 @@ class CollectionPoint(Component):
         self.ledger.add_money(-t * km * p.transport_jpy_per_t_km, env.now, "transport")
         self.world.emit("collection.lot", self.name, origin=SOURCES[source], packs=int(ids.size), to=dest.name,
                         kgco2=kg_co2)
-        self.blocked_since = env.now
+        self.blocked_since[source] = env.now
         yield from dest.accept_lot(Lot(ids, reasons, env.now))
-        self.truck_wait_h += env.now - self.blocked_since
-        self.blocked_since = None
+        self.truck_wait_h += env.now - self.blocked_since[source]
+        self.blocked_since[source] = None
         self.shipped += ids.size
         self.lots += 1
 
@@ -142,8 +153,8 @@ class CollectionPoint(Component):
         out: dict[str, Any] = {f"{self.name}.received_from_{s}": int(self.received[i]) for i, s in enumerate(SOURCES)}
         out.update({f"{self.name}.shipped": self.shipped, f"{self.name}.lots": self.lots,
                     f"{self.name}.held": int(self.store.held_by(HolderKind.FACILITY, self.site).size),
-                    f"{self.name}.truck_wait_h": self.truck_wait_h + (
-                        self.world.env.now - self.blocked_since if self.blocked_since is not None else 0.0)})
+                    f"{self.name}.truck_wait_h": self.truck_wait_h + sum(
+                        self.world.env.now - b for b in self.blocked_since if b is not None)})
         return out
 
     def inspect(self, key: str | None = None) -> dict[str, Any]:

@@ -125,15 +125,18 @@ class SecondLife(Component):
         (BLAST-Lite's default, simcore.battery.ageing) deepens the swing as the unit fades. Checked against
         the reference path on daily cycles (tests/facilities/test_chain.py)."""
         apps, u = self.apps, self.units
-        app = u["app"]
-        efc = apps.col("efc_per_day")[app] * dt_days
-        st = DailyStressors(soc_mean=apps.col("soc_mean")[app], temp_c=apps.col("temp_c")[app],
-                            dod=apps.col("dod")[app], efc=efc, c_chg=0.2, dt_days=dt_days)
-        # the duty is constant: the history is added once, when a unit leaves (see _leave)
-        self.store.age(u["ids"], st, history=False)
-        u["efc"][:] += efc
-        nominal = self.store.col("nominal_kwh")[u["ids"]]
-        self.kwh_delivered += np.bincount(app, weights=efc * nominal, minlength=self.kwh_delivered.size)
+        app, ids = u["app"], u["ids"]
+        # one call per application: its duty is a set of scalars, so the law's temperature and SOC terms
+        # are worked out once per application rather than once per unit
+        for a in np.flatnonzero(np.bincount(app, minlength=len(apps.names))).tolist():
+            rows = np.flatnonzero(app == a)
+            efc = float(apps.col("efc_per_day")[a]) * dt_days
+            st = DailyStressors(soc_mean=float(apps.col("soc_mean")[a]), temp_c=float(apps.col("temp_c")[a]),
+                                dod=float(apps.col("dod")[a]), efc=efc, c_chg=0.2, dt_days=dt_days)
+            # the duty is constant: the history is added once, when a unit leaves (see _leave)
+            self.store.age(ids[rows], st, history=False)
+            u["efc"][rows] += efc
+            self.kwh_delivered[a] += efc * float(self.store.col("nominal_kwh")[ids[rows]].sum())
 
     def _retire(self, t: float, soh: np.ndarray) -> None:
         apps, u = self.apps, self.units

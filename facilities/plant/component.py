@@ -313,29 +313,27 @@ class FourRPlant(Component):
         fits = np.cumsum(per_pack) <= self.stock.free_shelves
         self._disassemble(cand[fits], t)
 
-    def _build(self, groups: list[np.ndarray], t: float, status: PassportStatus) -> tuple[np.ndarray, np.ndarray]:
-        """Packs from shelf module groups (one pack each) through the line and its final test, in one batch.
+    def _build(self, padded: np.ndarray, t: float, status: PassportStatus) -> tuple[np.ndarray, np.ndarray]:
+        """Packs from shelf modules (one row of module ids per new pack, -1 pads) through the line and its
+        final test, in one batch.
 
         Returns the new pack ids and which passed the final test (those that failed are recycled). Each
         uses one slot of the day's line budget (the caller checks it)."""
         p: PlantParams = self.params
-        width = max(g.size for g in groups)
-        padded = np.full((len(groups), width), -1, dtype=np.int64)
-        for i, g in enumerate(groups):
-            padded[i, : g.size] = g
+        groups = padded.shape[0]
         mids = padded[padded >= 0]
-        self.refab_budget -= len(groups)
+        self.refab_budget -= groups
         self.stock.remove_modules(mids)
         self.store.transfer_modules(mids, t, FAC, self.h["refab"])
         new = self.store.assemble(padded, t, FAC, self.h["refab"], status)
         grades = np.where(padded >= 0, self.store.mcol("grade_soh_est")[np.maximum(padded, 0)], 0.0)
-        self.store.set_grade(new, grades.sum(axis=1) / (padded >= 0).sum(axis=1), np.full(len(groups), np.nan), t)
+        self.store.set_grade(new, grades.sum(axis=1) / (padded >= 0).sum(axis=1), np.full(groups, np.nan), t)
         kwh = self.store.col("nominal_kwh")[new]
         self.ledger.add_pack_co2(new, p.refab_energy_kwh_per_pack * self.ledger.grid_kgco2_per_kwh, t, "refabrication")
         self.ledger.add_money(-p.refab_cost_jpy_per_kwh * float(kwh.sum()), t, "refabrication")
-        self.refab_hours += p.refab_hours_per_pack * len(groups)
-        self.n["rebuilt"] += len(groups)
-        passed = self.rng_refab.random(len(groups)) < p.refab_final_test_yield
+        self.refab_hours += p.refab_hours_per_pack * groups
+        self.n["rebuilt"] += groups
+        passed = self.rng_refab.random(groups) < p.refab_final_test_yield
         if (~passed).any():
             self.n["rebuild_failed"] += int((~passed).sum())
             self._to_recycler(new[~passed], t)
@@ -435,7 +433,7 @@ class FourRPlant(Component):
         for c in np.unique(chem):
             same = mids[chem == c]
             if same.size >= k:
-                new, passed = self._build([same[:k]], t, PassportStatus.REMANUFACTURED)
+                new, passed = self._build(same[:k][None, :], t, PassportStatus.REMANUFACTURED)
                 return int(new[0]) if passed[0] else None
         return None
 
@@ -469,31 +467,29 @@ class FourRPlant(Component):
                            int(self.refab_budget), self.store.max_slots)
         met = np.zeros(o.app.size, dtype=bool)
         delivered: list[np.ndarray] = []
-        delivered_order: list[int] = []  # the order row of each delivered array
-        if plan.whole_orders:
-            whole = np.concatenate(plan.whole_packs)
-            self.stock.remove_packs(whole)
-            met[plan.whole_orders] = True
-            delivered.extend(plan.whole_packs)
-            delivered_order.extend(plan.whole_orders)
-        if plan.build_orders:
-            groups = [g for gs in plan.build_groups for g in gs]
-            new, passed = self._build(groups, t, PassportStatus.REPURPOSED)
-            k = 0
-            for i, gs in zip(plan.build_orders, plan.build_groups):
-                ids, ok = new[k: k + len(gs)], passed[k: k + len(gs)]
-                k += len(gs)
-                if ok.all():
-                    met[i] = True
-                    delivered.append(ids)
-                    delivered_order.append(i)
-                elif ok.any():  # the order waits; the good packs go to the racks for resale
-                    self.store.transfer(ids[ok], t, FAC, self.h["racks"])
-                    self.stock.add_packs(ids[ok], int(Route.RESELL), t)
-        if not delivered:
+        delivered_row: list[np.ndarray] = []  # the order row of each delivered pack
+        if plan.whole_pack.size:
+            self.stock.remove_packs(plan.whole_pack)
+            met[plan.whole_order] = True
+            delivered.append(plan.whole_pack)
+            delivered_row.append(plan.whole_order)
+        if plan.builds:
+            new, passed = self._build(plan.build_modules, t, PassportStatus.REPURPOSED)
+            # an order is met when every pack rebuilt for it passed the final test; otherwise it waits,
+            # and its good packs go to the racks for resale
+            failed = np.bincount(plan.build_order, weights=~passed, minlength=o.app.size) > 0
+            whole = ~failed[plan.build_order]
+            met[plan.build_order[whole]] = True
+            delivered.append(new[whole])
+            delivered_row.append(plan.build_order[whole])
+            spare = ~whole & passed
+            if spare.any():
+                self.store.transfer(new[spare], t, FAC, self.h["racks"])
+                self.stock.add_packs(new[spare], int(Route.RESELL), t)
+        ids = np.concatenate(delivered) if delivered else np.zeros(0, dtype=np.int64)
+        if ids.size == 0:
             return
-        ids = np.concatenate(delivered)
-        app = np.repeat(o.app[delivered_order], [d.size for d in delivered])
+        app = o.app[np.concatenate(delivered_row)]
         self.store.set_status(ids, PassportStatus.REPURPOSED)
         self._sold(ids, t, "resell", apps.col("min_module_soh")[app], self.second_life)
         self.second_life.install_many(ids, app, t)

@@ -6,9 +6,11 @@ or smaller (resale packs first, then refabrication, then reuse packs: a better p
 need), else with shelf modules of its grade and of one chemistry, rebuilt into packs of at most
 ``width`` modules by the refabrication line (one line slot per pack).
 
-Planning works on cumulative usable kWh of the sorted free stock: each order's share is found with one
-binary search, so a day with hundreds of small orders costs microseconds per order. Planning only marks
-stock as taken; the plant then moves everything at once.
+Planning works on cumulative usable kWh of the sorted free stock. An order of ``need`` kWh starting at
+item ``s`` ends where the cumulative sum first reaches ``cum[s - 1] + need``; that end is found for
+every possible start with one ``searchsorted``, so walking through a day's orders costs a few integer
+operations each. The result is flat arrays (which order each pack or module goes to), so the plant
+moves everything in one batch. Planning only marks stock as taken.
 """
 
 from __future__ import annotations
@@ -18,25 +20,89 @@ from dataclasses import dataclass, field
 import numpy as np
 
 
+def _ints() -> np.ndarray:
+    return np.zeros(0, dtype=np.int64)
+
+
 @dataclass
 class DayPlan:
-    """Orders met today: whole packs per order, or module groups (one rebuilt pack each) per order."""
+    """Orders met today: whole packs per order, and rebuilt packs (a module matrix) per order."""
 
-    whole_orders: list[int] = field(default_factory=list)  # order row indices
-    whole_packs: list[np.ndarray] = field(default_factory=list)
-    build_orders: list[int] = field(default_factory=list)
-    build_groups: list[list[np.ndarray]] = field(default_factory=list)  # per order: module ids per new pack
+    whole_order: np.ndarray = field(default_factory=_ints)  # order row of each whole pack taken
+    whole_pack: np.ndarray = field(default_factory=_ints)  # pack ids, grouped by order
+    build_order: np.ndarray = field(default_factory=_ints)  # order row of each pack to be rebuilt
+    build_modules: np.ndarray = field(default_factory=lambda: np.zeros((0, 1), dtype=np.int64))  # (packs, width), -1 pads
+
+    @property
+    def whole_orders(self) -> list[int]:
+        """Order rows met with whole packs, in planning order."""
+        return _distinct_in_order(self.whole_order)
+
+    @property
+    def build_orders(self) -> list[int]:
+        """Order rows met with rebuilt packs, in planning order."""
+        return _distinct_in_order(self.build_order)
 
     @property
     def builds(self) -> int:
-        return sum(len(g) for g in self.build_groups)
+        return int(self.build_order.size)
+
+    def modules_of(self, order_row: int) -> list[np.ndarray]:
+        """Module ids of each pack rebuilt for one order."""
+        return [row[row >= 0] for row in self.build_modules[self.build_order == order_row]]
 
 
-def _take_consecutive(cum: np.ndarray, start: int, need: float) -> int:
-    """End index (exclusive) of the shortest run from ``start`` whose usable kWh reach ``need``; -1 if none."""
-    before = cum[start - 1] if start > 0 else 0.0
-    end = int(np.searchsorted(cum, before + need - 1e-12)) + 1
-    return end if end <= cum.size else -1
+def _distinct_in_order(a: np.ndarray) -> list[int]:
+    if a.size == 0:
+        return []
+    keep = np.ones(a.size, dtype=bool)
+    keep[1:] = a[1:] != a[:-1]
+    return a[keep].tolist()
+
+
+def _ends(cum: np.ndarray, need: float, lo: int, hi: int) -> list[int]:
+    """For each start index in ``[lo, hi)``, the end (exclusive) of the shortest run from it whose
+    cumulative kWh reach ``need``; -1 if none."""
+    before = cum[lo - 1: hi - 1] if lo > 0 else np.concatenate([[0.0], cum[: hi - 1]])
+    end = np.searchsorted(cum, before + need - 1e-12) + 1
+    end[end > cum.size] = -1
+    return end.tolist()
+
+
+def _walk(cum: np.ndarray, need: float, n_orders: int, width: int | None, budget: int) -> tuple[list[int], list[int], int]:
+    """Consecutive runs of ``need`` kWh for up to ``n_orders`` orders over items of cumulative kWh
+    ``cum``: (starts, ends, budget left). With ``width``, each run costs ceil(run / width) line slots and
+    the walk stops when the budget would be exceeded. Run ends are looked up for the starts reached
+    only, in growing chunks (a day's orders usually take a small part of the stock)."""
+    starts: list[int] = []
+    stops: list[int] = []
+    ends: list[int] = []
+    chunk = 2 * n_orders + 16
+    start, size = 0, cum.size
+    while len(starts) < n_orders and start < size:
+        if start >= len(ends):
+            ends.extend(_ends(cum, need, len(ends), min(len(ends) + chunk, size)))
+            chunk *= 2
+        end = ends[start]
+        if end < 0:
+            break
+        if width is not None:
+            cost = -(-(end - start) // width)
+            if cost > budget:
+                break
+            budget -= cost
+        starts.append(start)
+        stops.append(end)
+        start = end
+    return starts, stops, budget
+
+
+def _ranges(starts: np.ndarray, stops: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Concatenated ``arange(start, stop)`` for each run, and the run index of each element."""
+    lengths = stops - starts
+    run = np.repeat(np.arange(starts.size), lengths)
+    offset = np.arange(run.size) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    return starts[run] + offset, run
 
 
 def plan_orders(order_app: np.ndarray, order_placed_h: np.ndarray, need_kwh: np.ndarray, min_soh: np.ndarray,
@@ -44,35 +110,35 @@ def plan_orders(order_app: np.ndarray, order_placed_h: np.ndarray, need_kwh: np.
                 module_chem: np.ndarray, module_est: np.ndarray, module_usable_kwh: np.ndarray,
                 build_budget: int, width: int) -> DayPlan:
     """Plan today's fulfilment of the open orders (arrays per order / per stock item, see module doc)."""
-    plan = DayPlan()
     pack_free = np.ones(packs.size, dtype=bool)
     order = np.argsort(-module_est, kind="stable")  # best modules first
     modules, module_chem, module_est, module_usable_kwh = (modules[order], module_chem[order], module_est[order],
                                                            module_usable_kwh[order])
     mod_free = np.ones(modules.size, dtype=bool)
     chemistries = np.unique(module_chem)
-    apps = np.unique(order_app)
-    first = np.array([order_placed_h[order_app == a].min() for a in apps])
-    for a in apps[np.argsort(first, kind="stable")]:
-        rows = np.flatnonzero(order_app == a)
+    whole_order: list[np.ndarray] = []
+    whole_pack: list[np.ndarray] = []
+    build_order: list[np.ndarray] = []
+    build_mods: list[np.ndarray] = []
+    by_app = np.argsort(order_app, kind="stable")
+    apps, first_row, counts = np.unique(order_app[by_app], return_index=True, return_counts=True)
+    oldest = np.minimum.reduceat(order_placed_h[by_app], first_row) if apps.size else np.zeros(0)
+    for i in np.argsort(oldest, kind="stable"):
+        rows = by_app[first_row[i]: first_row[i] + counts[i]]
         rows = rows[np.argsort(order_placed_h[rows], kind="stable")]
         grade = float(min_soh[rows[0]])
         need = float(need_kwh[rows[0]])
+        k = 0
         # whole packs, for orders at least about a pack's size
         fit = np.flatnonzero(pack_free & (pack_est >= grade))
-        k = 0
         if fit.size and pack_usable_kwh[fit].min() <= need * 1.25:
-            cum = np.cumsum(pack_usable_kwh[fit])
-            start = 0
-            while k < rows.size:
-                end = _take_consecutive(cum, start, need)
-                if end < 0:
-                    break
-                take = fit[start:end]
-                pack_free[take] = False
-                plan.whole_orders.append(int(rows[k]))
-                plan.whole_packs.append(packs[take])
-                start, k = end, k + 1
+            starts, stops, _ = _walk(np.cumsum(pack_usable_kwh[fit]), need, rows.size, None, 0)
+            if starts:
+                pos, run = _ranges(np.array(starts), np.array(stops))
+                pack_free[fit[pos]] = False
+                whole_pack.append(packs[fit[pos]])
+                whole_order.append(rows[run])
+                k = len(starts)
         # the rest from modules, one chemistry per order
         for c in chemistries:
             if k >= rows.size or build_budget <= 0:
@@ -80,19 +146,26 @@ def plan_orders(order_app: np.ndarray, order_placed_h: np.ndarray, need_kwh: np.
             fit = np.flatnonzero(mod_free & (module_est >= grade) & (module_chem == c))
             if fit.size == 0:
                 continue
-            cum = np.cumsum(module_usable_kwh[fit])
-            start = 0
-            while k < rows.size and build_budget > 0:
-                end = _take_consecutive(cum, start, need)
-                if end < 0:
-                    break
-                n_packs = -(-(end - start) // width)
-                if n_packs > build_budget:
-                    break
-                take = fit[start:end]
-                mod_free[take] = False
-                build_budget -= n_packs
-                plan.build_orders.append(int(rows[k]))
-                plan.build_groups.append([modules[take[i: i + width]] for i in range(0, take.size, width)])
-                start, k = end, k + 1
-    return plan
+            starts, stops, build_budget = _walk(np.cumsum(module_usable_kwh[fit]), need, rows.size - k, width,
+                                                build_budget)
+            if not starts:
+                continue
+            pos, run = _ranges(np.array(starts), np.array(stops))
+            mod_free[fit[pos]] = False
+            # split each order's modules into packs of at most ``width``
+            within = pos - np.array(starts)[run]
+            per_order = -(-(np.array(stops) - np.array(starts)) // width)
+            first_pack = np.cumsum(per_order) - per_order
+            pack_no = first_pack[run] + within // width
+            matrix = np.full((int(per_order.sum()), width), -1, dtype=np.int64)
+            matrix[pack_no, within % width] = modules[fit[pos]]
+            build_mods.append(matrix)
+            build_order.append(rows[k + np.repeat(np.arange(len(starts)), per_order)])
+            k += len(starts)
+    matrix = np.concatenate(build_mods) if build_mods else np.zeros((0, 1), dtype=np.int64)
+    used = (matrix >= 0).any(axis=0)  # rows fill from the left: drop the empty columns
+    return DayPlan(
+        whole_order=np.concatenate(whole_order) if whole_order else _ints(),
+        whole_pack=np.concatenate(whole_pack) if whole_pack else _ints(),
+        build_order=np.concatenate(build_order) if build_order else _ints(),
+        build_modules=matrix[:, : max(int(used.sum()), 1)])

@@ -57,8 +57,10 @@ class Stock:
     # -- ageing -------------------------------------------------------------------------------------
     def age(self, store, dt_days: float, temp_c: float, soc: float) -> None:
         """Calendar ageing of everything stored: packs on racks, and the shells loose modules follow."""
-        carriers = np.unique(store.mcol("carrier")[self.modules]) if self.modules.size else np.zeros(0, np.int64)
-        ids = np.union1d(self.packs, carriers)
+        held = np.zeros(len(store), dtype=bool)  # packs on the racks, and the shells of shelf modules
+        held[self.packs] = True
+        held[store.mcol("carrier")[self.modules]] = True
+        ids = np.flatnonzero(held)
         if ids.size:
             store.age(ids, DailyStressors(soc_mean=soc, temp_c=temp_c, dod=0.0, efc=0.0, c_chg=0.0, dt_days=dt_days),
                       throughput_kwh=0.0)

@@ -24,9 +24,13 @@ class Growable:
         if need > cap:
             new_cap = max(need, 2 * cap)
             for k, a in self.cols.items():
-                b = np.empty((new_cap, *a.shape[1:]), dtype=a.dtype)
+                fill = self._fill.get(k, 0)
+                # zeroed memory comes from the OS untouched (no pass over the new rows)
+                b = np.zeros((new_cap, *a.shape[1:]), dtype=a.dtype) if fill == 0 else np.empty(
+                    (new_cap, *a.shape[1:]), dtype=a.dtype)
                 b[: self.n] = a[: self.n]
-                b[self.n:] = self._fill.get(k, 0)
+                if fill != 0:
+                    b[self.n:] = fill
                 self.cols[k] = b
         sl = slice(self.n, need)
         self.n = need

@@ -45,6 +45,18 @@ if TYPE_CHECKING:
 __all__ = ["BatteryStore", "HolderKind", "ManufacturingSpread", "PassportStatus"]
 
 
+#: holder kind code -> whether a battery held so is gone for good (recycled)
+_TERMINAL = np.isin(np.arange(max(HolderKind) + 1), [int(k) for k in TERMINAL_KINDS])
+
+
+def _distinct(ids: np.ndarray) -> bool:
+    """Whether no id appears twice (a linear check for the usual sorted batch, a sort otherwise)."""
+    if ids.size < 2 or bool(np.all(ids[1:] > ids[:-1])):
+        return True
+    s = np.sort(ids)
+    return not bool(np.any(s[1:] == s[:-1]))
+
+
 @dataclass(frozen=True)
 class ManufacturingSpread:
     """Distributions drawn at creation (all assumptions; see docs/battery.md)."""
@@ -256,13 +268,13 @@ class BatteryStore:
             return
         if ids.min() < 0 or ids.max() >= len(self):
             raise KeyError("transfer of an unknown battery id")
-        if np.unique(ids).size != ids.size:
+        if not _distinct(ids):
             raise ValueError("a battery can move only once per transfer call")
         if HolderKind(holder_kind) in (HolderKind.NONE, HolderKind.PACK):
             raise ValueError(f"a pack cannot be held by {HolderKind(holder_kind).name}")
         self._check_holder(holder_kind, holder_id)
         kinds = self._b["holder_kind"][ids]
-        if np.isin(kinds, TERMINAL_KINDS).any():
+        if _TERMINAL[kinds].any():
             raise ValueError("a recycled battery cannot move again")
         if np.any(self._b["last_event_t_h"][ids] > t_h):
             raise ValueError("holder events must not go back in time")
@@ -277,14 +289,14 @@ class BatteryStore:
         mids = np.atleast_1d(np.asarray(mids, dtype=np.int64))
         if mids.size == 0:
             return
-        if mids.min() < 0 or mids.max() >= self._m.n or np.unique(mids).size != mids.size:
+        if mids.min() < 0 or mids.max() >= self._m.n or not _distinct(mids):
             raise ValueError("module ids must exist and be distinct")
         if HolderKind(holder_kind) in (HolderKind.NONE, HolderKind.PACK):
             raise ValueError("modules go into a pack only through assemble()")
         kinds = self._m["holder_kind"][mids]
         if np.any(kinds == HolderKind.PACK):
             raise ValueError("a module inside a pack moves with its pack; detach it first")
-        if np.isin(kinds, TERMINAL_KINDS).any():
+        if _TERMINAL[kinds].any():
             raise ValueError("a recycled module cannot move again")
         if np.any(self._m["last_event_t_h"][mids] > t_h):
             raise ValueError("holder events must not go back in time")
@@ -373,7 +385,7 @@ class BatteryStore:
         rows, cols = np.nonzero(filled)
         mids = slots[rows, cols]
         wrong = (kind[mids] != HolderKind.PACK) | (hid[mids] != rows) | (self._m["slot"][mids] != cols)
-        twice = mids.size - np.unique(mids).size
+        twice = int(np.maximum(np.bincount(mids, minlength=n) - 1, 0).sum()) if mids.size else 0
         return int(np.count_nonzero(bad)) + ghost + int(np.count_nonzero(wrong)) + int(twice)
 
     def check_recent(self) -> tuple[int, int]:
@@ -486,11 +498,11 @@ class BatteryStore:
             return np.zeros(0, np.int64)
         if not filled.any(axis=1).all():
             raise ValueError("every new pack needs at least one module")
-        if mids.size != np.unique(mids).size or mids.max() >= self._m.n:
+        if not _distinct(mids) or mids.max() >= self._m.n:
             raise ValueError("module ids must exist and appear once")
         if np.any(self._m["holder_kind"][mids] == HolderKind.PACK):
             raise ValueError("modules must be detached from their packs before they are assembled again")
-        if np.isin(self._m["holder_kind"][mids], TERMINAL_KINDS).any():
+        if _TERMINAL[self._m["holder_kind"][mids]].any():
             raise ValueError("a recycled module cannot be assembled")
         self._check_holder(holder_kind, holder_id)
         chem = np.where(filled, self.module_values_of("chemistry", modules), -1)
@@ -904,5 +916,13 @@ def _last_rows(log: Growable, key: str, n: int, t_h: float) -> tuple[np.ndarray,
 
 def _last_of_each(items: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Distinct values of ``items`` and the position of each one's last occurrence."""
-    uniq, first_in_reversed = np.unique(items[::-1], return_index=True)
-    return uniq, items.size - 1 - first_in_reversed
+    if items.size == 0:
+        return items[:0].astype(np.int64), np.zeros(0, dtype=np.int64)
+    top = int(items.max()) + 1
+    if items.size * 16 < top:  # few items over a wide id range (a day's moves): sort them
+        uniq, first_in_reversed = np.unique(items[::-1], return_index=True)
+        return uniq, items.size - 1 - first_in_reversed
+    last = np.full(top, -1, dtype=np.int64)
+    np.maximum.at(last, items, np.arange(items.size, dtype=np.int64))  # linear; positions only grow
+    uniq = np.flatnonzero(last >= 0)
+    return uniq, last[uniq]

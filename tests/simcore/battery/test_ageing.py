@@ -1,12 +1,14 @@
 """Ageing models: equations, state integration, monotonicity properties, V2G attribution."""
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from simcore.battery.ageing import (
     AgeingState,
     DailyStressors,
+    ModelCode,
     advance_power_state,
     age_batteries,
     arrhenius_effective_temp_k,
@@ -191,3 +193,21 @@ def test_large_fleets_age_exactly_like_small_groups_of_the_same_batteries():
         small = age_batteries(small, s.take(rows))
     assert np.array_equal(big.q_loss_cal[rows], small.q_loss_cal)
     assert np.array_equal(big.q_loss_cyc[rows], small.q_loss_cyc)
+
+
+@pytest.mark.parametrize("code", [ModelCode.NMC622, ModelCode.LFP, ModelCode.LMO_2NDLIFE])
+@pytest.mark.parametrize("conserve", [True, False])
+def test_a_large_uniform_duty_through_the_q_table_matches_row_by_row(code, conserve, monkeypatch):
+    from simcore.battery import ageing
+
+    rng = np.random.default_rng(3)
+    n = 60_000
+    cal, cyc = rng.uniform(0.0, 0.3, n), rng.uniform(0.0, 0.4, n)
+    state = AgeingState(cal, cyc, np.full(n, int(code), np.int8))
+    duty = DailyStressors(soc_mean=0.5, temp_c=25.0, dod=0.8, efc=30.0, c_chg=0.2, dt_days=30.0)  # a month of ESS
+    tabulated = age_batteries(state, duty, conserve_energy=conserve)
+    monkeypatch.setattr(ageing, "TABLE_MIN_ROWS", 10**12)
+    by_row = age_batteries(state, duty, conserve_energy=conserve)
+    added = by_row.q_loss_cyc - cyc
+    assert np.array_equal(tabulated.q_loss_cal, by_row.q_loss_cal)
+    assert np.all(np.abs(tabulated.q_loss_cyc - by_row.q_loss_cyc) <= 1e-4 * added + 1e-15)
