@@ -475,17 +475,17 @@ class FourRPlant(Component):
             delivered_row.append(plan.whole_order)
         if plan.builds:
             new, passed = self._build(plan.build_modules, t, PassportStatus.REPURPOSED)
-            # an order is met when every pack rebuilt for it passed the final test; otherwise it waits,
-            # and its good packs go to the racks for resale
+            # packs that passed the final test are delivered; an order is met when all of its passed,
+            # otherwise it stays open for the kWh still missing (a part delivery)
             failed = np.bincount(plan.build_order, weights=~passed, minlength=o.app.size) > 0
-            whole = ~failed[plan.build_order]
-            met[plan.build_order[whole]] = True
-            delivered.append(new[whole])
-            delivered_row.append(plan.build_order[whole])
-            spare = ~whole & passed
-            if spare.any():
-                self.store.transfer(new[spare], t, FAC, self.h["racks"])
-                self.stock.add_packs(new[spare], int(Route.RESELL), t)
+            met[plan.build_order[~failed[plan.build_order]]] = True
+            delivered.append(new[passed])
+            delivered_row.append(plan.build_order[passed])
+            part = passed & failed[plan.build_order]
+            if part.any():
+                usable = self.store.col("nominal_kwh")[new[part]] * self.store.col("grade_soh_est")[new[part]]
+                o.kwh -= np.bincount(plan.build_order[part], weights=usable, minlength=o.app.size)
+                np.maximum(o.kwh, 1e-9, out=o.kwh)
         ids = np.concatenate(delivered) if delivered else np.zeros(0, dtype=np.int64)
         if ids.size == 0:
             return

@@ -69,21 +69,27 @@ def _ends(cum: np.ndarray, need: float, lo: int, hi: int) -> list[int]:
     return end.tolist()
 
 
-def _walk(cum: np.ndarray, need: float, n_orders: int, width: int | None, budget: int) -> tuple[list[int], list[int], int]:
-    """Consecutive runs of ``need`` kWh for up to ``n_orders`` orders over items of cumulative kWh
-    ``cum``: (starts, ends, budget left). With ``width``, each run costs ceil(run / width) line slots and
-    the walk stops when the budget would be exceeded. Run ends are looked up for the starts reached
-    only, in growing chunks (a day's orders usually take a small part of the stock)."""
+def _walk(cum: np.ndarray, needs: list[float], width: int | None, budget: int) -> tuple[list[int], list[int], int]:
+    """Consecutive runs, one per order of ``needs`` kWh (in order), over items of cumulative kWh ``cum``:
+    (starts, ends, budget left). With ``width``, each run costs ceil(run / width) line slots and the walk
+    stops when the budget would be exceeded. Run ends for the usual order size (the largest need: only
+    part-delivered orders need less) are looked up for the starts reached only, in growing chunks (a
+    day's orders usually take a small part of the stock); other sizes are searched one by one."""
     starts: list[int] = []
     stops: list[int] = []
     ends: list[int] = []
-    chunk = 2 * n_orders + 16
+    need = max(needs) if needs else 0.0
+    chunk = 2 * len(needs) + 16
     start, size = 0, cum.size
-    while len(starts) < n_orders and start < size:
-        if start >= len(ends):
-            ends.extend(_ends(cum, need, len(ends), min(len(ends) + chunk, size)))
-            chunk *= 2
-        end = ends[start]
+    while len(starts) < len(needs) and start < size:
+        own = needs[len(starts)]
+        if own != need:
+            end = _ends(cum, own, start, start + 1)[0]
+        else:
+            if start >= len(ends):
+                ends.extend(_ends(cum, need, len(ends), min(max(len(ends) + chunk, start + 1), size)))
+                chunk *= 2
+            end = ends[start]
         if end < 0:
             break
         if width is not None:
@@ -120,6 +126,7 @@ def plan_orders(order_app: np.ndarray, order_placed_h: np.ndarray, need_kwh: np.
     whole_pack: list[np.ndarray] = []
     build_order: list[np.ndarray] = []
     build_mods: list[np.ndarray] = []
+    smallest_pack_kwh = float(pack_usable_kwh.min()) if packs.size else np.inf
     by_app = np.argsort(order_app, kind="stable")
     apps, first_row, counts = np.unique(order_app[by_app], return_index=True, return_counts=True)
     oldest = np.minimum.reduceat(order_placed_h[by_app], first_row) if apps.size else np.zeros(0)
@@ -127,12 +134,13 @@ def plan_orders(order_app: np.ndarray, order_placed_h: np.ndarray, need_kwh: np.
         rows = by_app[first_row[i]: first_row[i] + counts[i]]
         rows = rows[np.argsort(order_placed_h[rows], kind="stable")]
         grade = float(min_soh[rows[0]])
-        need = float(need_kwh[rows[0]])
+        needs = need_kwh[rows].tolist()
         k = 0
         # whole packs, for orders at least about a pack's size
-        fit = np.flatnonzero(pack_free & (pack_est >= grade))
-        if fit.size and pack_usable_kwh[fit].min() <= need * 1.25:
-            starts, stops, _ = _walk(np.cumsum(pack_usable_kwh[fit]), need, rows.size, None, 0)
+        fit = (np.flatnonzero(pack_free & (pack_est >= grade)) if smallest_pack_kwh <= max(needs) * 1.25
+               else packs[:0])  # no pack is near this order's size: skip the racks
+        if fit.size and pack_usable_kwh[fit].min() <= max(needs) * 1.25:
+            starts, stops, _ = _walk(np.cumsum(pack_usable_kwh[fit]), needs, None, 0)
             if starts:
                 pos, run = _ranges(np.array(starts), np.array(stops))
                 pack_free[fit[pos]] = False
@@ -146,8 +154,7 @@ def plan_orders(order_app: np.ndarray, order_placed_h: np.ndarray, need_kwh: np.
             fit = np.flatnonzero(mod_free & (module_est >= grade) & (module_chem == c))
             if fit.size == 0:
                 continue
-            starts, stops, build_budget = _walk(np.cumsum(module_usable_kwh[fit]), need, rows.size - k, width,
-                                                build_budget)
+            starts, stops, build_budget = _walk(np.cumsum(module_usable_kwh[fit]), needs[k:], width, build_budget)
             if not starts:
                 continue
             pos, run = _ranges(np.array(starts), np.array(stops))

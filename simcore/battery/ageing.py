@@ -662,6 +662,24 @@ def _interp_on_q_table(q: np.ndarray, *tables: np.ndarray) -> list[np.ndarray]:
     return out
 
 
+_TABLES: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+
+
+def _q_tables(law: AgeingLaw, prep: tuple, a: dict, conserve: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Cycle coefficient and effective cycles at every :data:`Q_TABLE` point for one uniform duty
+    (kept for the duty's next step: second-life applications repeat theirs)."""
+    duty = {k: (None if v is None else _compact(v)) for k, v in a.items()}
+    key = (id(law), conserve, tuple(sorted(duty.items())))
+    tables = _TABLES.get(key)
+    if tables is None:
+        if len(_TABLES) > 64:
+            _TABLES.clear()
+        k_tab, x_tab = _cycle_terms(law, prep, Q_TABLE.copy(), duty, conserve, None)
+        tables = _TABLES[key] = (np.array(np.broadcast_to(k_tab, Q_TABLE.shape)),
+                                 np.array(np.broadcast_to(x_tab, Q_TABLE.shape)))
+    return tables
+
+
 def _uniform(a: dict) -> bool:
     """Whether every stressor is the same for all rows (scalars, or broadcast scalars)."""
     return all(v is None or np.ndim(_compact(v)) == 0 for v in a.values())
@@ -687,10 +705,7 @@ def _advance(law: AgeingLaw, cal: np.ndarray, cyc: np.ndarray, a: dict, conserve
     q -= cyc
     np.maximum(q, MIN_Q, out=q)
     if np.size(q) >= TABLE_MIN_ROWS and _uniform(a):
-        grid = {k: (None if v is None else _compact(v)) for k, v in a.items()}
-        k_tab, x_tab = (np.broadcast_to(v, Q_TABLE.shape) for v in _cycle_terms(law, prep, Q_TABLE.copy(), grid,
-                                                                                  conserve, None))
-        k_cyc, x_eff = _interp_on_q_table(q, k_tab, x_tab)
+        k_cyc, x_eff = _interp_on_q_table(q, *_q_tables(law, prep, a, conserve))
     else:
         k_cyc, x_eff = _cycle_terms(law, prep, q, a, conserve, w)
     return new_cal, advance_power_state(cyc, x_eff, k_cyc, law.p_cyc)

@@ -48,3 +48,14 @@ def test_an_order_larger_than_a_rebuilt_pack_gets_several_and_no_module_twice():
     assert [[g.size for g in plan.modules_of(r)] for r in plan.build_orders] == [[8, 2], [8, 2]]
     used = plan.build_modules[plan.build_modules >= 0]
     assert used.size == 20 and np.unique(used).size == 20
+
+
+def test_a_part_delivered_order_takes_only_what_it_still_needs():
+    modules = np.arange(10)
+    plan = plan_orders(order_app=np.zeros(2, np.int64), order_placed_h=np.array([0.0, 5.0]),
+                       need_kwh=np.array([4.0, 12.0]), min_soh=np.full(2, 0.6), packs=np.zeros(0, np.int64),
+                       pack_est=np.zeros(0), pack_usable_kwh=np.zeros(0), modules=modules,
+                       module_chem=np.zeros(10, np.int8), module_est=np.full(10, 0.8),
+                       module_usable_kwh=np.full(10, 4.0), build_budget=10, width=8)
+    # the older order, cut to 4 kWh by a part delivery, gets one module; the next its full three
+    assert [np.concatenate(plan.modules_of(r)).size for r in plan.build_orders] == [1, 3]
