@@ -7,10 +7,11 @@ need), else with shelf modules of its grade and of one chemistry, rebuilt into p
 ``width`` modules by the refabrication line (one line slot per pack).
 
 Planning works on cumulative usable kWh of the sorted free stock. An order of ``need`` kWh starting at
-item ``s`` ends where the cumulative sum first reaches ``cum[s - 1] + need``; that end is found for
-every possible start with one ``searchsorted``, so walking through a day's orders costs a few integer
-operations each. The result is flat arrays (which order each pack or module goes to), so the plant
-moves everything in one batch. Planning only marks stock as taken.
+item ``s`` ends where the cumulative sum first reaches ``cum[s - 1] + need``; those ends are found with
+``searchsorted`` in chunks for the starts the day's orders reach, so walking through a day's orders
+costs a few integer operations each. An order part-delivered earlier (some rebuilt packs failed their
+final test) asks only for what it still needs. The result is flat arrays (which order each pack or
+module goes to), so the plant moves everything in one batch. Planning only marks stock as taken.
 """
 
 from __future__ import annotations

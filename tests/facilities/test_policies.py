@@ -1,5 +1,7 @@
 """Routing policies on hand-made packs."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -58,3 +60,27 @@ def test_value_max_follows_prices_and_demand():
 def test_thresholds_must_be_in_order():
     with pytest.raises(ValidationError, match="in order"):
         ThresholdParams(reuse_min_soh=0.7, refabricate_min_soh=0.8, resell_min_soh=0.6)
+
+
+def test_a_user_policy_registers_and_routes(tmp_path):
+    """The example of docs/extending.md, taken from the doc itself, registered and used by a plant."""
+    import sys
+
+    from tests.facilities.test_chain import chain, run
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "extending.md").read_text()
+    code = doc.split("# my_policies.py\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "my_policies.py").write_text(code)
+    sys.path.insert(0, str(tmp_path))
+    try:
+        import my_policies  # noqa: F401  (registers on import)
+    finally:
+        sys.path.remove(str(tmp_path))
+    assert "no_lmo_reuse" in policy_names()
+    policy = make("no_lmo_reuse", reuse_min_soh=0.82)
+    packs = PackFacts(np.array([0.9, 0.9]), np.zeros(2), np.full(2, 24.0), np.array([4, 0], np.int8), np.full(2, 90.0))
+    assert policy.decide(packs, RoutingContext({}, {}, {}, 0.0)).tolist() == [F, R]
+    _, s = run(chain(days=120, source={"chemistry": "LMO", "nominal_kwh": 24, "modules_per_pack": 48,
+                                       "age_years_mean": 2.0},
+                     plant={"routing": {"policy": "no_lmo_reuse", "reuse_min_soh": 0.82}}))
+    assert s["fourr.graded"] > 0 and s["fourr.routed.reuse"] == 0 and s["fourr.routed.refabricate"] > 0
