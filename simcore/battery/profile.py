@@ -16,6 +16,12 @@ Per window, with ``q`` the relative capacity at its start:
   (ampere-hours of the faded cell);
 * otherwise the SOC is kept and EFC and C-rates are multiplied by ``q`` (a swing moves fewer Ah).
 
+Gaps between samples are rest: a window across a gap ages by calendar at its samples' mean SOC and
+temperature; a
+cell whose losses pass its capacity ends at relative capacity 0 (the conservation stretch is capped at
+``1/MIN_Q`` as in the fast path). A profile spanning more than :data:`MAX_SPAN_YEARS` is refused: its
+times are almost surely not in seconds.
+
 Stressors: duration, EFC (sum |dSOC| / 2), DOD (max - min), mean SOC and temperature (means of the
 window's samples), charging C-rate (trapezoid mean over the charging intervals, |rate| >= 0.01/h) and
 mean |C-rate| (trapezoid over all intervals / duration). NMC622 evaluates its rate laws at the
@@ -40,6 +46,7 @@ from simcore.errors import InputError
 from .ageing import (
     KELVIN,
     LAWS,
+    MIN_Q,
     NMC622,
     MODEL_NAMES,
     R_GAS_J_PER_MOL_K,
@@ -55,6 +62,8 @@ from .rainflow import cycle_end_indices
 SECONDS_PER_DAY = 86400.0
 CHARGE_THRESHOLD_C = 1e-2  # |dSOC/dt| below this (1/h) is rest, as in BLAST-Lite
 PROFILE_COLUMNS = ("time_s", "soc", "temperature_c")
+#: longest profile accepted: beyond a battery's life, a span this long means time in the wrong unit
+MAX_SPAN_YEARS = 100.0
 
 
 @dataclass
@@ -102,6 +111,12 @@ def load_profile(path: str | Path) -> Profile:
     if bad.size:
         i = int(bad[0]) + 1
         raise InputError(path, f"row {i + 2}, column time_s", float(values["time_s"][i]), "strictly increasing times")
+    span_years = (values["time_s"][-1] - values["time_s"][0]) / SECONDS_PER_DAY / 365.25
+    if span_years > MAX_SPAN_YEARS:
+        i = len(df) - 1
+        raise InputError(path, f"row {i + 2}, column time_s", float(values["time_s"][i]),
+                         f"a profile spanning at most {MAX_SPAN_YEARS:g} years (time_s is in seconds; this one "
+                         f"spans {span_years:.3g} years)")
     return Profile(values["time_s"], values["soc"], values["temperature_c"])
 
 
@@ -271,7 +286,7 @@ def simulate_profile(
     out_t, out_cal, out_cyc = [], [], []
     while windows:
         for a, b in windows:
-            q = 1.0 - y_cal - y_cyc
+            q = max(1.0 - y_cal - y_cyc, MIN_Q)  # the fast path's cap on the conservation stretch
             w = window_stress(t[a : b + 1], soc[a : b + 1], temp_k[a : b + 1], q, conserve_energy)
             k_cal, k_cyc = window_rates(code, w)
             y_cal = float(advance_power_state(y_cal, w.dt_days, fade_scalar * k_cal, law.p_cal))
@@ -286,7 +301,7 @@ def simulate_profile(
             break
     cal = np.asarray(out_cal)
     cyc = np.asarray(out_cyc)
-    return ReferenceResult(np.asarray(out_t), 1.0 - cal - cyc, cal, cyc)
+    return ReferenceResult(np.asarray(out_t), np.maximum(1.0 - cal - cyc, 0.0), cal, cyc)  # an exhausted cell holds 0
 
 
 # ----------------------------------------------------------------------------------------------

@@ -127,3 +127,17 @@ def test_tick_accumulator_matches_daily_aggregation_of_the_same_series():
         for field in ("soc_mean", "dod", "efc", "c_chg", "dt_days", "soc_max", "soc_var", "charge_steps"):
             assert np.allclose(getattr(got, field), getattr(ref, field)[d], atol=1e-12), field
         assert np.allclose(got.temp_c, ref.temp_c[d], atol=1e-9)
+
+
+def test_a_profile_spanning_millennia_is_refused_as_a_unit_error(tmp_path):
+    path = tmp_path / "gap.csv"
+    path.write_text("time_s,soc,temperature_c\n0,0.5,25\n3600,0.6,25\n1e12,0.6,25\n")
+    with pytest.raises(InputError, match="at most 100 years"):
+        load_profile(path)
+
+
+def test_a_long_hot_rest_ends_at_a_capacity_between_0_and_1():
+    year = 365.25 * 86400.0
+    t = np.array([0.0, 3600.0, 7200.0, 60 * year, 60 * year + 3600.0])
+    res = simulate_profile(t, np.linspace(0.5, 0.7, 5), np.full(5, 60.0))
+    assert np.all(np.isfinite(res.q)) and 0.0 <= res.q[-1] < 0.5
