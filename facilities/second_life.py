@@ -46,10 +46,12 @@ class SecondLife(Component):
         self.apps = load_fourr_data(p.data_dir).applications
         self.holder = {a: self.store.holders.register(HolderKind.STATIONARY, f"{self.name}.{a}") for a in self.apps.names}
         self.to = w.peer(p.end_of_life_to)
-        self.units = Growable({"ids": (np.int64, ()), "app": (np.int64, ()), "since_h": (np.float64, ()),
-                               "start_soh": (np.float64, ()), "soh_a": (np.float64, ()), "soh_b": (np.float64, ()),
-                               "efc": (np.float64, ())}, 1024)  # efc: cycles done here, added to history on leaving
+        # one table per application (its units contiguous: an application's duty is aged in one call)
+        self.units = [Growable({"ids": (np.int64, ()), "since_h": (np.float64, ()), "soh_a": (np.float64, ()),
+                                "soh_b": (np.float64, ()), "efc0": (np.float64, ())}, 256) for _ in self.apps.names]
         n = len(self.apps.names)
+        self.efc_done = np.zeros(n)  # cycles an application's units have done since the start (efc0: at install)
+        self.nominal_kwh_at_work = np.zeros(n)
         self.installed = np.zeros(n, dtype=np.int64)
         self.ended = np.zeros(n, dtype=np.int64)
         self.returned = np.zeros(n, dtype=np.int64)
@@ -68,36 +70,39 @@ class SecondLife(Component):
         """Packs start their second life, each in the application of its code (row of applications.csv)."""
         ids = np.asarray(ids, dtype=np.int64)
         app_codes = np.asarray(app_codes, dtype=np.int64)
-        for a in np.unique(app_codes).tolist():
-            self.store.transfer(ids[app_codes == a], t_h, HolderKind.STATIONARY, self.holder[self.apps.names[a]])
         if self.params.lmo_second_life_law:
             lmo = self.store.col("chemistry")[ids] == CHEMISTRY_CODE["LMO"]
             if lmo.any():
                 self.store.rebase_ageing(ids[lmo], int(ModelCode.LMO_2NDLIFE))
-        a, b = self.store.linear_soh_coefficients(ids)  # soh = a - true_loss x b while a unit's modules stay put
-        u = self.units
-        sl = u.reserve(ids.size)
-        u.cols["ids"][sl] = ids
-        u.cols["app"][sl] = app_codes
-        u.cols["since_h"][sl] = t_h
-        u.cols["soh_a"][sl] = a
-        u.cols["soh_b"][sl] = b
-        u.cols["start_soh"][sl] = a - self.store.true_loss(ids) * b
-        self.installed += np.bincount(app_codes, minlength=self.installed.size)
+        for a in np.flatnonzero(np.bincount(app_codes, minlength=len(self.apps.names))).tolist():
+            mine = ids[app_codes == a]
+            self.store.transfer(mine, t_h, HolderKind.STATIONARY, self.holder[self.apps.names[a]])
+            a_lin, b_lin = self.store.linear_soh_coefficients(mine)  # soh = a - true_loss x b while modules stay put
+            u = self.units[a]
+            sl = u.reserve(mine.size)
+            u.cols["ids"][sl] = mine
+            u.cols["since_h"][sl] = t_h
+            u.cols["soh_a"][sl] = a_lin
+            u.cols["soh_b"][sl] = b_lin
+            u.cols["efc0"][sl] = self.efc_done[a]
+            self.nominal_kwh_at_work[a] += float(self.store.col("nominal_kwh")[mine].sum())
+            self.installed[a] += mine.size
 
     @property
     def ids(self) -> np.ndarray:
         """Pack ids of the units at work."""
-        return self.units["ids"]
+        return np.concatenate([u["ids"] for u in self.units])
 
     def return_under_warranty(self, ids: np.ndarray, t_h: float) -> np.ndarray:
         """Units sold below their grade go back (those still working here)."""
-        here = np.isin(self.ids, ids)
-        back = self.ids[here]
-        if back.size:
-            np.add.at(self.returned, self.units["app"][here], 1)
-            self._leave(here, t_h, HandOffReason.WARRANTY_RETURN)
-        return back
+        back = []
+        for a, u in enumerate(self.units):
+            here = np.isin(u["ids"], ids)
+            if here.any():
+                back.append(u["ids"][here].copy())
+                self.returned[a] += int(here.sum())
+                self._leave(a, here, t_h, HandOffReason.WARRANTY_RETURN)
+        return np.concatenate(back) if back else np.zeros(0, dtype=np.int64)
 
     # -- the weeks ---------------------------------------------------------------------------------
     def _weeks(self):
@@ -107,62 +112,62 @@ class SecondLife(Component):
             t = day * 24.0 + WORK_HOUR
             if t > env.now:
                 yield env.timeout(t - env.now)
-            if self.ids.size:
-                self._retire(t, self.soh())
-                if self.ids.size:
-                    self._age(float(min(step, self.world.clock.days - day)), t, None)
+            dt_days = float(min(step, self.world.clock.days - day))
+            for a, u in enumerate(self.units):
+                if u.n:
+                    self._retire(a, t, self.soh(a))
+                if u.n:
+                    self._age(a, dt_days)
             tick = self.world.clock.tick_at(t)
             if tick < self.world.clock.n_ticks:
-                self.s_units[tick] = self.ids.size
+                self.s_units[tick] = sum(u.n for u in self.units)
 
-    def soh(self) -> np.ndarray:
-        """SOH of every unit, fast (the linear form; exact while no module is exhausted)."""
-        u = self.units
-        return np.maximum(u["soh_a"] - self.store.true_loss(u["ids"]) * u["soh_b"], 0.0)
+    def soh(self, application: int | None = None) -> np.ndarray:
+        """SOH of every unit (of one application, by its row), fast: the linear form, exact while no
+        module is exhausted."""
+        tables = self.units if application is None else [self.units[application]]
+        return np.concatenate([np.maximum(u["soh_a"] - self.store.true_loss(u["ids"]) * u["soh_b"], 0.0)
+                               for u in tables])
 
-    def _age(self, dt_days: float, t: float, soh: np.ndarray) -> None:
-        """One step of every unit's duty, stated as for the new cell: the ageing step's energy conservation
-        (BLAST-Lite's default, simcore.battery.ageing) deepens the swing as the unit fades. Checked against
-        the reference path on daily cycles (tests/facilities/test_chain.py)."""
-        apps, u = self.apps, self.units
-        app, ids = u["app"], u["ids"]
-        # one call per application: its duty is a set of scalars, so the law's temperature and SOC terms
-        # are worked out once per application rather than once per unit
-        for a in np.flatnonzero(np.bincount(app, minlength=len(apps.names))).tolist():
-            rows = np.flatnonzero(app == a)
-            efc = float(apps.col("efc_per_day")[a]) * dt_days
-            st = DailyStressors(soc_mean=float(apps.col("soc_mean")[a]), temp_c=float(apps.col("temp_c")[a]),
-                                dod=float(apps.col("dod")[a]), efc=efc, c_chg=0.2, dt_days=dt_days)
-            # the duty is constant: the history is added once, when a unit leaves (see _leave)
-            self.store.age(ids[rows], st, history=False)
-            u["efc"][rows] += efc
-            self.kwh_delivered[a] += efc * float(self.store.col("nominal_kwh")[ids[rows]].sum())
+    def _age(self, a: int, dt_days: float) -> None:
+        """One step of an application's duty for all its units, stated as for the new cell: the ageing
+        step's energy conservation (BLAST-Lite's default, simcore.battery.ageing) deepens the swing as a
+        unit fades. The duty is a set of scalars, so the law's temperature and SOC terms are worked out
+        once. Checked against BLAST-Lite's second-life law (tests/facilities/test_chain.py)."""
+        apps = self.apps
+        efc = float(apps.col("efc_per_day")[a]) * dt_days
+        st = DailyStressors(soc_mean=float(apps.col("soc_mean")[a]), temp_c=float(apps.col("temp_c")[a]),
+                            dod=float(apps.col("dod")[a]), efc=efc, c_chg=0.2, dt_days=dt_days)
+        # the duty is constant: the history is added once, when a unit leaves (see _leave)
+        self.store.age(self.units[a]["ids"], st, history=False)
+        self.efc_done[a] += efc
+        self.kwh_delivered[a] += efc * self.nominal_kwh_at_work[a]
 
-    def _retire(self, t: float, soh: np.ndarray) -> None:
-        apps, u = self.apps, self.units
-        app = u["app"]
+    def _retire(self, a: int, t: float, soh: np.ndarray) -> None:
+        apps, u = self.apps, self.units[a]
         years = (t - u["since_h"]) / 8766.0
-        done = (soh <= apps.col("eol_soh")[app]) | (years >= apps.col("max_years")[app])
+        done = (soh <= apps.col("eol_soh")[a]) | (years >= apps.col("max_years")[a])
         if done.any():
-            self.ended += np.bincount(app[done], minlength=self.ended.size)
-            self.years_served += np.bincount(app[done], weights=years[done], minlength=self.years_served.size)
-            self._leave(done, t, HandOffReason.SECOND_LIFE_ENDED)
+            self.ended[a] += int(done.sum())
+            self.years_served[a] += float(years[done].sum())
+            self._leave(a, done, t, HandOffReason.SECOND_LIFE_ENDED)
 
-    def _leave(self, mask: np.ndarray, t: float, reason: HandOffReason) -> None:
+    def _leave(self, a: int, mask: np.ndarray, t: float, reason: HandOffReason) -> None:
         """Units leave (end of life, warranty): their second-life use goes into their history first."""
-        u = self.units
+        u = self.units[a]
         out = u["ids"][mask].copy()
-        app = u["app"][mask]
         apps = self.apps
         days = (t - u["since_h"][mask]) / 24.0
-        efc = u["efc"][mask]
-        self.store.add_history(out, DailyStressors(soc_mean=apps.col("soc_mean")[app], temp_c=apps.col("temp_c")[app],
-                                                   dod=apps.col("dod")[app], efc=efc, c_chg=0.2, dt_days=days),
-                               throughput_kwh=2.0 * efc * self.store.col("nominal_kwh")[out])
-        self.units.compact(~mask)
-        for a in np.unique(app).tolist():
-            self.world.emit("second_life.ended", self.name, application=apps.names[a], units=int((app == a).sum()),
-                            reason=reason.name.lower())
+        efc = self.efc_done[a] - u["efc0"][mask]
+        nominal = self.store.col("nominal_kwh")[out]
+        self.store.add_history(out, DailyStressors(soc_mean=float(apps.col("soc_mean")[a]),
+                                                   temp_c=float(apps.col("temp_c")[a]), dod=float(apps.col("dod")[a]),
+                                                   efc=efc, c_chg=0.2, dt_days=days),
+                               throughput_kwh=2.0 * efc * nominal)
+        self.nominal_kwh_at_work[a] -= float(nominal.sum())
+        u.compact(~mask)
+        self.world.emit("second_life.ended", self.name, application=apps.names[a], units=int(out.size),
+                        reason=reason.name.lower())
         self.to.receive(out, t, np.full(out.size, int(reason), dtype=np.int8))
 
     # -- observation ---------------------------------------------------------------------------------
@@ -173,7 +178,7 @@ class SecondLife(Component):
             out[f"{k}.installed"] = int(self.installed[a])
             out[f"{k}.ended"] = int(self.ended[a])
             out[f"{k}.warranty_returns"] = int(self.returned[a])
-            out[f"{k}.active"] = int(np.count_nonzero(self.units["app"] == a))
+            out[f"{k}.active"] = int(self.units[a].n)
             out[f"{k}.mean_years_served"] = (float(self.years_served[a] / self.ended[a]) if self.ended[a]
                                              else float("nan"))
             out[f"{k}.energy_mwh"] = float(self.kwh_delivered[a] / 1000.0)

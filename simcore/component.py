@@ -11,6 +11,8 @@ inspected and summarised.
 
 from __future__ import annotations
 
+import itertools
+import weakref
 from pathlib import Path
 from collections.abc import Generator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -26,8 +28,23 @@ if TYPE_CHECKING:
 __all__ = ["Component", "ComponentParams"]
 
 
+class _CountersByWorld(weakref.WeakKeyDictionary):
+    """Agent id counters per model, held weakly. Mesa 3.3 keeps them in a class-level dict keyed by the
+    model itself, so no model is ever freed (mesa issue 3179, fixed after 3.3.1); a process running
+    several worlds in turn (sweeps, benchmarks, the dashboard) would keep every one of them."""
+
+    def __getitem__(self, world: Any) -> itertools.count:
+        try:
+            return super().__getitem__(world)
+        except KeyError:
+            counter = self[world] = itertools.count(1)
+            return counter
+
+
 class Component(mesa.Agent):
     """A named part of the simulated world (an EV fleet, a grid, a facility...)."""
+
+    _ids = _CountersByWorld()  # replaces mesa.Agent._ids for our components (see above)
 
     type_name: ClassVar[str] = ""
     Params: ClassVar[type[ComponentParams]] = ComponentParams

@@ -163,3 +163,17 @@ def test_timeseries_has_time_column_and_ticks_done_rows(world):
     world.run(until=6.0)
     frame = world.timeseries()
     assert list(frame.columns) == ["time", "pulse.output_mw"] and len(frame) == 24
+
+
+
+def test_a_finished_world_is_freed():
+    """Nothing keeps a world alive once its caller drops it (sweeps and benchmarks run many in turn)."""
+    import gc
+    import weakref
+
+    world = World.from_dict(toy_scenario())
+    world.run()
+    ref = weakref.ref(world)
+    del world
+    gc.collect()
+    assert ref() is None
