@@ -246,6 +246,14 @@ class FourRLedger:
             out[m] = float(t["recovered"][i] / processed) if processed > 0 else float("nan")
         return out
 
+    def summary_units(self) -> dict[str, str]:
+        """Units of the KPIs whose names end in an element rather than a unit word."""
+        units = {"materials.mass_balance_rel_error": "1", "co2.direct_vs_conventional_cathode": "1"}
+        for m in MATERIALS:
+            units.update({f"materials.in_kg.{m}": "kg", f"materials.recovered_kg.{m}": "kg",
+                          f"materials.recovery.{m}": "1"})
+        return units
+
     def summary(self) -> dict[str, Any]:
         if not self.entered.any():
             return {}

@@ -186,6 +186,12 @@ class _Destination:
                 break
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def _refuse(option: str, out: Any, allowed: str) -> InputError:
     return InputError(option, option, str(out), allowed)
 
@@ -223,6 +229,11 @@ def check_destination(out: Path | str, *, overwrite: bool = False, option: str =
                                         f"{f' and {len(foreign) - 1} more' if len(foreign) > 1 else ''}, "
                                         "which are not ours; move them out or choose a new folder name")
         replace = True
+    for above in path.parents:  # a run's results folder holds only its results (sweeps hold runs)
+        holder = read_manifest(above) if above.is_dir() else None
+        if holder is not None and holder.get("kind") is None:
+            raise _refuse(option, text, f"a folder outside earlier results ({above} is a results folder: "
+                                        "new results inside it would make it no longer ours to replace)")
     ancestor = path.parent
     while not ancestor.exists() and not ancestor.is_symlink():
         ancestor = ancestor.parent
@@ -245,6 +256,7 @@ def _open_destination(dest: _Destination) -> _Destination:
             parent.mkdir()
             dest.created_parents.append(parent)
         dest.tmp = Path(tempfile.mkdtemp(prefix=f".{dest.out.name}.partial-", dir=dest.out.parent))
+        os.chmod(dest.tmp, 0o777 & ~_umask())  # mkdtemp makes it private; a results folder is an ordinary one
     except OSError as exc:
         dest.abandon()
         raise _refuse(dest.option, dest.out, f"a folder you can write in ({exc.strerror or exc})") from None
@@ -445,7 +457,17 @@ def load_runs(paths: Path | str | list[Path | str] | tuple[Path | str, ...], *, 
         units.update({k: v for k, v in found_units.items() if v or k not in units})
     table = pd.concat(tables, ignore_index=True, sort=False) if len(tables) > 1 else tables[0]
     table = _unique_run_labels(table)
-    order = [c for c in table.columns if c not in ("error", "folder")] + ["error", "folder"]
+    # what sets runs apart (up to wall_s in each table) before every KPI, whichever run brought it
+    head: dict[str, None] = {}
+    for t in tables:
+        cols = list(t.columns)
+        head.update(dict.fromkeys(cols[: cols.index("wall_s") + 1] if "wall_s" in cols else []))
+    head.pop("wall_s", None)
+    head.pop("variant", None)
+    head.pop("seed", None)
+    head.pop("status", None)
+    lead = [*head, "variant", "seed", "status", "wall_s"]
+    order = lead + [c for c in table.columns if c not in lead and c not in ("error", "folder")] + ["error", "folder"]
     table = table[[c for c in order if c in table.columns]]
     frames = []
     if series is not False:
@@ -495,11 +517,13 @@ def _run_rows(folders: list[Path]) -> tuple[pd.DataFrame, dict[str, str]]:
     from simcore.units import unit_from_name
 
     rows, units = [], {}
+    overridden: dict[str, None] = {}  # every overridden path, so that all of them precede the KPIs
     for folder in folders:
         manifest = read_manifest(folder) or {}
         status = manifest.get("status", "ok")
         row: dict[str, Any] = {"run": folder.name, "scenario": (manifest.get("scenario") or {}).get("name")}
         row.update({str(k): v for k, v in (manifest.get("overrides") or {}).items()})
+        overridden.update(dict.fromkeys(str(k) for k in (manifest.get("overrides") or {})))
         row.update({"variant": manifest.get("variant") or "base", "seed": manifest.get("seed"), "status": status,
                     "wall_s": (manifest.get("wall_time_s") or {}).get("total")})
         if status == "ok":
@@ -511,6 +535,8 @@ def _run_rows(folders: list[Path]) -> tuple[pd.DataFrame, dict[str, str]]:
         row["folder"] = str(folder)
         rows.append(row)
     table = pd.DataFrame(rows)
+    head = ["run", "scenario", *overridden, "variant", "seed", "status", "wall_s"]
+    table = table[head + [c for c in table.columns if c not in head]]
     for key in table.columns:
         if key not in units and key not in ("run", "scenario", "variant", "seed", "status", "error", "folder"):
             units[key] = unit_from_name(key)

@@ -23,7 +23,7 @@ UNIT_WORDS: dict[str, str] = {
     "w": "W", "kw": "kW", "mw": "MW", "gw": "GW",
     "wh": "Wh", "kwh": "kWh", "mwh": "MWh", "gwh": "GWh", "twh": "TWh",
     "kg": "kg", "t": "t", "kt": "kt", "mt": "Mt",
-    "jpy": "JPY", "usd": "USD", "eur": "EUR",
+    "jpy": "JPY", "mjpy": "M JPY", "usd": "USD", "eur": "EUR",
     "km": "km", "kmh": "km/h",
     "s": "s", "min": "min", "h": "h", "hours": "h", "days": "d", "y": "y", "years": "y",
     "c": "degC", "pct": "%",

@@ -467,6 +467,9 @@ class World(mesa.Model):
         declared: dict[str, str] = {}
         for component in self.components.values():
             declared.update(component.summary_units())
+        for service in self._services.values():
+            if hasattr(service, "summary_units"):
+                declared.update(service.summary_units())
         return kpi_units(summary if summary is not None else self.summary().to_dict(), declared)
 
     def timeseries(self) -> pd.DataFrame:

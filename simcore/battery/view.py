@@ -100,7 +100,7 @@ class BatteryView:
             "passport": self.passport, "chemistry": self.chemistry, "status": self.status,
             "nominal_kwh": self.nominal_kwh, "soh": self.soh, "cathode_health": self.cathode_health,
             "holder": self._s.holders.name(*[HolderKind[self.holder[0]], self.holder[1]]),
-            "grade": self.grade, "route": route if route >= 0 else None,
+            "grade": self.grade, "route": self._s.route_names.get(route, route) if route >= 0 else None,
             "route_t_h": _f(self._s.col("route_t_h")[self.id]),
             "history": self.history, "modules": self.modules, "journey": self.journey,
         }

@@ -47,10 +47,12 @@ def kpi_columns(table: pd.DataFrame) -> list[str]:
 
 def group_runs(table: pd.DataFrame, kpis: list[str]) -> dict[str, pd.DataFrame]:
     """``{label: runs}``: runs with the same settings pooled over their seeds (a repeated seed: one each)."""
-    settings = [c for c in settings_columns(table, kpis) if table[c].astype(str).nunique() > 1]
+    shown = {c: table[c].map(_text) for c in settings_columns(table, kpis)}  # missing: "(as in scenario)"
+    settings = [c for c, values in shown.items() if values.nunique() > 1]
     settings.sort(key=lambda c: (c != "scenario", c != "variant"))  # scenario, variant, then the paths
     groups: dict[str, pd.DataFrame] = {}
-    keys = table[settings].astype(str).agg(",".join, axis=1) if settings else pd.Series([""] * len(table), index=table.index)
+    keys = (pd.DataFrame({c: shown[c] for c in settings}).agg(",".join, axis=1) if settings
+            else pd.Series([""] * len(table), index=table.index))
     for key in dict.fromkeys(keys):
         rows = table[keys == key]
         if rows["seed"].duplicated().any():  # the same seed twice: not replicates, keep each run apart
@@ -81,12 +83,14 @@ def build_report(table: pd.DataFrame, units: dict[str, str], baseline: str | Non
     if baseline is not None and baseline not in groups:
         by_run = [label for label, rows in groups.items() if baseline in set(rows["run"].astype(str))]
         if not by_run:
-            raise InputError("--baseline", "baseline", baseline, f"one of: {', '.join(groups)}")
+            runs = ", ".join(dict.fromkeys(ok["run"].astype(str)))
+            raise InputError("--baseline", "baseline", baseline, f"a group ({', '.join(groups)}) or a run ({runs})")
         baseline = by_run[0]
     rows = []
     for kpi in kpis:
         row: dict[str, Any] = {"kpi": kpi, "unit": units.get(kpi, "")}
-        numeric = pd.api.types.is_numeric_dtype(ok[kpi]) or pd.to_numeric(ok[kpi], errors="coerce").notna().all()
+        coerced = pd.to_numeric(ok[kpi], errors="coerce")
+        numeric = pd.api.types.is_numeric_dtype(ok[kpi]) or (coerced.notna() | ok[kpi].isna()).all()
         for label, runs in groups.items():
             values = runs[kpi]
             if numeric:
@@ -97,7 +101,8 @@ def build_report(table: pd.DataFrame, units: dict[str, str], baseline: str | Non
                 row[f"{label}|max"] = v.max() if len(v) else math.nan
             else:
                 distinct = values.dropna().astype(str).unique()
-                row[f"{label}|mean"] = distinct[0] if len(distinct) == 1 else f"{len(distinct)} values"
+                row[f"{label}|mean"] = (distinct[0] if len(distinct) == 1 else
+                                        f"{len(distinct)} values" if len(distinct) else "")
             row[f"{label}|n"] = len(values)
         if baseline is not None and numeric:
             base = row[f"{baseline}|mean"]

@@ -6,6 +6,8 @@ value and what is allowed; nothing is half-built.
 
 from __future__ import annotations
 
+import difflib
+
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -214,7 +216,10 @@ def _input_error(file: str, exc: ValidationError, prefix: str, data: dict[str, A
     kind = err["type"]
     value = err.get("input")
     if kind == "extra_forbidden":
-        allowed = "known keys: " + ", ".join(_known_keys(schema or ScenarioHead, loc[:-1]))
+        known = _known_keys(schema or ScenarioHead, loc[:-1])
+        close = difflib.get_close_matches(loc[-1] if loc else "", known, n=1, cutoff=0.75)
+        allowed = (f"a known key: did you mean {close[0]!r}? (all: {', '.join(known)})" if close
+                   else "known keys: " + ", ".join(known))
     elif kind == "missing":
         value = "(missing)"
         allowed = "this required key to be given"

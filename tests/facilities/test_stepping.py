@@ -24,6 +24,7 @@ def test_break_on_a_pack_sent_to_reuse_below_its_grade_and_show_its_journey():
     stepper.execute(f"show battery:{passport}")
     shown = "\n".join(out)
     assert passport in shown and "FACILITY:plant.grading" in shown and "soh_est" in shown
+    assert '"route": "reuse"' in shown  # the route by name, as the event gives it
     module = re.search(r"M\d{7}", shown).group(0)
     out.clear()
     stepper.execute(f"show module:{module}")

@@ -140,6 +140,23 @@ def test_a_results_folder_holding_a_users_file_is_not_replaced(scratch, capsys):
     assert (scratch / "res" / "my_analysis.ipynb").read_text() == "mine"
 
 
+def test_new_results_inside_an_earlier_run_are_refused(scratch, capsys):
+    assert _run("--out", "res") == 0
+    before = _snapshot(scratch)
+    assert _run("--out", "res/nested") == 2
+    assert "res is a results folder" in capsys.readouterr().err
+    assert _snapshot(scratch) == before
+
+
+def test_a_results_folder_has_the_ordinary_permissions_of_a_new_folder(scratch):
+    old = os.umask(0o022)
+    try:
+        assert _run("--out", "res") == 0
+    finally:
+        os.umask(old)
+    assert (scratch / "res").stat().st_mode & 0o777 == 0o755
+
+
 def test_a_symbolic_link_is_never_followed_or_replaced(scratch):
     os.symlink(scratch / "runs", scratch / "link")
     before = _snapshot(scratch)

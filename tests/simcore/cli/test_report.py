@@ -61,3 +61,14 @@ def test_report_rejects_an_unknown_baseline_and_a_folder_that_is_not_results(swe
     assert "base, high" in capsys.readouterr().err
     (tmp_path / "plain").mkdir()
     assert main(["report", str(tmp_path / "plain")]) == 2
+
+
+def test_run_folders_are_labelled_by_an_override_only_one_of_them_has(tmp_path, capsys):
+    scen = tmp_path / "toy.yaml"
+    scen.write_text(yaml.safe_dump(toy_scenario()), encoding="utf-8")
+    assert main(["run", str(scen), "--quiet", "--out", str(tmp_path / "a")]) == 0
+    assert main(["run", str(scen), "--quiet", "--set", "pulse.level_mw=5", "--out", str(tmp_path / "b")]) == 0
+    capsys.readouterr()
+    assert main(["report", str(tmp_path / "a"), str(tmp_path / "b"), "--kpi", "pulse.*"]) == 0
+    head = capsys.readouterr().out.splitlines()[0]
+    assert "pulse.level_mw=(as in scenario)" in head and "pulse.level_mw=5" in head
