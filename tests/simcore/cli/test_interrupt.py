@@ -16,8 +16,10 @@ QUICKSTART = str(scenarios.path("quickstart.yaml"))
 
 
 def _interrupt_after(seconds: float, cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    # the child takes Ctrl-C as at a terminal even when the tests run as a background job (which ignores it)
     proc = subprocess.Popen([sys.executable, "-m", "simcore.cli", *args], cwd=cwd, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     time.sleep(seconds)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=60)

@@ -25,7 +25,8 @@ def test_sigint_to_a_parallel_sweep_leaves_only_finished_runs_and_says_which(tmp
             f"sys.exit(main(['sweep', 'toy.yaml', '--grid', 'pulse.level_mw=1,2,3,4,5,6,7,8', '--workers', '2', "
             f"'--out', {str(out)!r}]))")
     proc = subprocess.Popen([sys.executable, "-c", code], cwd=tmp_path, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+                            stderr=subprocess.PIPE, text=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # as at a terminal
     deadline = time.monotonic() + 60
     while not list(out.glob("r*")) and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
