@@ -186,6 +186,17 @@ class _Destination:
                 break
 
 
+def _check_writable_parent(path: Path, option: str, text: str) -> None:
+    """The nearest existing parent of ``path`` must be a folder we may write in."""
+    ancestor = path.parent
+    while not ancestor.exists() and not ancestor.is_symlink():
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise _refuse(option, text, f"a path whose parents are folders ({ancestor} is a file)")
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise _refuse(option, text, f"a folder you can write in ({ancestor} is not writable)")
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
@@ -234,13 +245,7 @@ def check_destination(out: Path | str, *, overwrite: bool = False, option: str =
         if holder is not None and holder.get("kind") is None:
             raise _refuse(option, text, f"a folder outside earlier results ({above} is a results folder: "
                                         "new results inside it would make it no longer ours to replace)")
-    ancestor = path.parent
-    while not ancestor.exists() and not ancestor.is_symlink():
-        ancestor = ancestor.parent
-    if not ancestor.is_dir():
-        raise _refuse(option, text, f"a path whose parents are folders ({ancestor} is a file)")
-    if not os.access(ancestor, os.W_OK | os.X_OK):
-        raise _refuse(option, text, f"a folder you can write in ({ancestor} is not writable)")
+    _check_writable_parent(path, option, text)
     return _Destination(path, option, replace)
 
 
@@ -334,13 +339,7 @@ def new_file(path: Path | str, *, option: str = "--out", replace_inside: Path | 
     if target.is_symlink() or (target.exists() and not (inside and target.is_file())):
         raise _refuse(option, text, "a new file name: this path exists and is not ours to replace")
     dest = _Destination(target, option, replace=False)
-    ancestor = target.parent
-    while not ancestor.exists() and not ancestor.is_symlink():
-        ancestor = ancestor.parent
-    if not ancestor.is_dir():
-        raise _refuse(option, text, f"a path whose parents are folders ({ancestor} is a file)")
-    if not os.access(ancestor, os.W_OK | os.X_OK):
-        raise _refuse(option, text, f"a folder you can write in ({ancestor} is not writable)")
+    _check_writable_parent(target, option, text)
     _open_destination(dest)
     assert dest.tmp is not None
     tmp_file = dest.tmp / target.name

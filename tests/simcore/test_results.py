@@ -19,6 +19,7 @@ from simcore.results import (RESULTS_FORMAT, is_results_folder, new_file, read_s
                              results_folder, write_manifest)
 from simcore.runner import run_scenario
 from simcore.scenario import resolve_scenario
+from tests.simcore.cli.fuzz_kit import snapshot
 from tests.simcore.toy_components import toy_scenario
 
 
@@ -91,35 +92,24 @@ def scratch(tmp_path, monkeypatch):
     return tmp_path
 
 
-def _snapshot(root: Path) -> dict[str, bytes | None]:
-    found: dict[str, bytes | None] = {}
-    for dirpath, dirnames, filenames in os.walk(root):
-        for d in dirnames:
-            found[os.path.relpath(os.path.join(dirpath, d), root)] = None
-        for f in filenames:
-            p = os.path.join(dirpath, f)
-            found[os.path.relpath(p, root)] = Path(p).read_bytes()
-    return found
-
-
 def _run(*args: str) -> int:
     return main(["run", "scen.yaml", "--quiet", *args])
 
 
 @pytest.mark.parametrize("out", [".", "", "runs", "runs/old", "notes.txt", "..", "/", "thesis.tex"])
 def test_out_onto_a_users_path_is_refused_and_nothing_changes(scratch, capsys, out):
-    before = _snapshot(scratch)
+    before = snapshot(scratch)
     assert _run("--out", out) == 2
-    assert _snapshot(scratch) == before
+    assert snapshot(scratch) == before
     err = capsys.readouterr().err
     assert err.startswith("error: --out:") and err.count("\n") == 1
 
 
 def test_out_onto_a_users_path_is_refused_even_with_overwrite(scratch):
-    before = _snapshot(scratch)
+    before = snapshot(scratch)
     assert _run("--out", "runs", "--overwrite") == 2
     assert _run("--out", ".", "--overwrite") == 2
-    assert _snapshot(scratch) == before
+    assert snapshot(scratch) == before
 
 
 def test_earlier_results_are_replaced_only_with_overwrite(scratch, capsys):
@@ -142,10 +132,10 @@ def test_a_results_folder_holding_a_users_file_is_not_replaced(scratch, capsys):
 
 def test_new_results_inside_an_earlier_run_are_refused(scratch, capsys):
     assert _run("--out", "res") == 0
-    before = _snapshot(scratch)
+    before = snapshot(scratch)
     assert _run("--out", "res/nested") == 2
     assert "res is a results folder" in capsys.readouterr().err
-    assert _snapshot(scratch) == before
+    assert snapshot(scratch) == before
 
 
 def test_a_results_folder_has_the_ordinary_permissions_of_a_new_folder(scratch):
@@ -159,16 +149,16 @@ def test_a_results_folder_has_the_ordinary_permissions_of_a_new_folder(scratch):
 
 def test_a_symbolic_link_is_never_followed_or_replaced(scratch):
     os.symlink(scratch / "runs", scratch / "link")
-    before = _snapshot(scratch)
+    before = snapshot(scratch)
     assert _run("--out", "link", "--overwrite") == 2
-    assert _snapshot(scratch) == before
+    assert snapshot(scratch) == before
 
 
 @pytest.mark.parametrize("out", ["notes.txt/q", "thesis.tex/a/b"])
 def test_out_under_a_file_is_a_clear_error(scratch, out):
-    before = _snapshot(scratch)
+    before = snapshot(scratch)
     assert _run("--out", out) == 2
-    assert _snapshot(scratch) == before
+    assert snapshot(scratch) == before
 
 
 @pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs /proc, a folder nobody can write in")
@@ -178,10 +168,10 @@ def test_out_in_a_folder_nobody_can_write_is_a_clear_error(scratch, capsys):
 
 
 def test_dispatch_out_is_refused_on_a_users_folder(scratch):
-    before = _snapshot(scratch)
+    before = snapshot(scratch)
     assert main(["dispatch", "no-such-problem", "--out", "."]) == 2
     assert main(["dispatch", "no-such-problem", "--out", "runs"]) == 2
-    assert _snapshot(scratch) == before
+    assert snapshot(scratch) == before
 
 
 def test_a_single_file_output_never_replaces_a_file(scratch):
@@ -228,9 +218,9 @@ def test_any_out_argument_leaves_everything_outside_the_results_folder_unchanged
             return
         if earlier:
             assert _run("--out", "res") == 0
-        before = _snapshot(root)
+        before = snapshot(root)
         code = _run(f"--out={out}", *(["--overwrite"] if overwrite else []))
-        after = _snapshot(root)
+        after = snapshot(root)
         assert code in (0, 2)
         if code == 2:
             assert after == before
