@@ -18,7 +18,12 @@ class InputError(Exception):
         self.key_path = key_path
         self.value = value
         self.allowed = allowed
-        super().__init__(self.message)
+        # the constructor's arguments as ``args``: SimPy re-raises a process's exception as
+        # ``type(e)(*e.args)``, and pickling (worker processes) rebuilds it the same way
+        super().__init__(self.file, key_path, value, allowed)
+
+    def __str__(self) -> str:
+        return self.message
 
     def __reduce__(self):
         """Picklable, so errors raised in worker processes reach the parent intact."""

@@ -32,10 +32,11 @@ import numpy as np
 import pandas as pd
 from agents.fleet.chains import draw_day
 from agents.grid import ev_flex
-from agents.grid.dispatch.solve import DispatchResult, DispatchSession
+from agents.grid.dispatch.solve import DispatchResult, DispatchSession, NoSolutionInTime
 from agents.grid.params import GridParams
 from agents.grid.system import InitialState, KyushuSystem, carry_over, day_problem, load_system
 from simcore.component import Component
+from simcore.errors import InputError
 from simcore.trace import event_kind
 
 
@@ -365,6 +366,14 @@ class GridAgent(Component):
         return out
 
     def on_tick(self, tick: int) -> None:
+        try:
+            self._tick(tick)
+        except NoSolutionInTime:
+            raise InputError(self.world.scenario.file or "(scenario)", f"components.{self.name}.time_limit_s",
+                             self.params.time_limit_s,
+                             "a limit long enough for HiGHS to find a first plan (it found none in time)") from None
+
+    def _tick(self, tick: int) -> None:
         day, tod = divmod(tick, self.T)
         if day != self.day:
             self._plan(day)

@@ -115,3 +115,24 @@ def test_negative_seed_option(tmp_path, capsys):
     scen = _write(tmp_path, GOOD)
     assert main(["run", str(scen), "--seed", "-3", "--out", str(tmp_path / "o")]) == 2
     assert "--seed" in capsys.readouterr().err
+
+
+def test_an_input_error_rebuilt_from_its_args_keeps_its_message():
+    """SimPy re-raises a process's exception as ``type(e)(*e.args)``: an error raised mid-run stays ours."""
+    from simcore.errors import InputError
+
+    err = InputError("s.yaml", "components.grid.time_limit_s", 1e-4, "a longer limit")
+    again = type(err)(*err.args)
+    assert str(again) == str(err) == "s.yaml: components.grid.time_limit_s: got 0.0001; allowed: a longer limit"
+
+
+def test_a_dispatch_time_limit_too_short_for_any_plan_is_a_clear_error(tmp_path, capsys):
+    from agents.grid.dispatch import save_problem
+    from tests.agents.grid.dispatch.dispatch_testkit import problem, unit
+
+    p = problem([unit("A", 0, 100, marginal=10, status=10, p0=50), unit("B", 20, 120, marginal=30, min_up=2)],
+                demand=[80, 150, 120, 60] * 12, reserve=[0, 10, 10, 0] * 12)
+    save_problem(p, tmp_path / "p")
+    code = main(["dispatch", str(tmp_path / "p"), "--time-limit", "1e-7", "--out", str(tmp_path / "r")])
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("error: --time-limit") and err.count("\n") == 1

@@ -87,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
     import math
 
     from agents.grid.dispatch.problem import load_problem
-    from agents.grid.dispatch.solve import solve
+    from agents.grid.dispatch.solve import NoSolutionInTime, solve
     from simcore.results import check_destination
 
     if not (0 <= args.gap < 1):
@@ -98,7 +98,11 @@ def run(args: argparse.Namespace) -> int:
         check_destination(args.out, overwrite=args.overwrite)  # refuse before solving, not after
     problem = load_problem(args.problem_dir)
     fixed = None if args.commitment is None else read_commitment(Path(args.commitment), problem.unit_names)
-    result = solve(problem, gap=args.gap, time_limit_s=args.time_limit, fixed_commitment=fixed)
+    try:
+        result = solve(problem, gap=args.gap, time_limit_s=args.time_limit, fixed_commitment=fixed)
+    except NoSolutionInTime:
+        raise InputError("--time-limit", "time_limit", args.time_limit,
+                         "a limit long enough for HiGHS to find a first plan (it found none in time)") from None
     print(f"objective: {result.objective:.10g}")
     print(f"unserved_mwh: {result.unserved_mwh:.10g}")
     print(f"reserve_shortfall_mwh: {result.reserve_shortfall_mwh:.10g}")

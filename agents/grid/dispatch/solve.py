@@ -129,6 +129,10 @@ class DispatchResult:
             df.to_csv(folder / fname, index=True, index_label="period", float_format="%.10g")
 
 
+class NoSolutionInTime(RuntimeError):
+    """HiGHS stopped at its time limit before it found a feasible plan (the limit is too short)."""
+
+
 def _new_solver(gap: float, time_limit_s: float | None) -> Highs:
     opt = Highs()
     if not opt.available():
@@ -335,6 +339,9 @@ class DispatchSession:
                 raise InputError("fixed_commitment", "commitment", "infeasible",
                                  "a commitment that respects minimum up/down times, must-run flags, "
                                  "the initial status and the start-up/shut-down capacities")
+            if "time" in status.lower():
+                raise NoSolutionInTime(f"dispatch '{self.problem.name}': HiGHS reached its time limit before "
+                                       "finding any plan")
             raise RuntimeError(f"dispatch '{self.problem.name}': HiGHS ended with {status} and no solution "
                                "(the slacks make every valid problem feasible: please report this)")
         result = _collect(self.problem, self.model, status, objective, bound, self.build_s, solve_s,
