@@ -904,13 +904,16 @@ def _last_rows(log: Growable, key: str, n: int, t_h: float) -> tuple[np.ndarray,
     """Holder kind and id of every item (``key`` column of ``log``) at ``t_h``; kind NONE if not yet made."""
     kind = np.zeros(n, dtype=np.int8)
     hid = np.full(n, -1, dtype=np.int64)
-    keep = np.flatnonzero(log["t_h"] <= t_h)
-    item = log[key][keep]
-    valid = (item >= 0) & (item < n)
-    keep, item = keep[valid], item[valid]
-    uniq, last = _last_of_each(item)
-    kind[uniq] = log["kind"][keep[last]]
-    hid[uniq] = log["holder_id"][keep[last]]
+    item = log[key]
+    keep = (log["t_h"] <= t_h) & (item >= 0) & (item < n)
+    if keep.all():  # e.g. the whole log at the end of a run: no index array over tens of millions of rows
+        uniq, rows = _last_of_each(item)
+    else:
+        keep = np.flatnonzero(keep)
+        uniq, last = _last_of_each(item[keep])
+        rows = keep[last]
+    kind[uniq] = log["kind"][rows]
+    hid[uniq] = log["holder_id"][rows]
     return kind, hid
 
 
