@@ -102,7 +102,7 @@ class PlantParams(ComponentParams):
 
         from facilities.data import load_fourr_data
         from facilities.policies import get_policy, policy_names
-        from simcore.params import FieldsError
+        from simcore.scenario.loader import validation_error
 
         check_data_dir(ctx, self.data_dir)
         body = dict(self.routing)
@@ -113,14 +113,7 @@ class PlantParams(ComponentParams):
         try:
             cls.Params.model_validate(body)
         except ValidationError as exc:
-            err = exc.errors(include_url=False)[0]
-            cause = (err.get("ctx") or {}).get("error")
-            if isinstance(cause, FieldsError):
-                ctx.fail("routing." + " / routing.".join(cause.values), cause.values, str(cause))
-            loc = ".".join(str(x) for x in err["loc"])
-            allowed = ("known keys: " + ", ".join(sorted(cls.Params.model_fields))) if err["type"] == "extra_forbidden" \
-                else err["msg"].removeprefix("Value error, ")
-            ctx.fail(f"routing.{loc}", err.get("input"), allowed)
+            raise validation_error(ctx.file, exc, prefix=ctx.key("routing"), schema=cls.Params) from None
         data = load_fourr_data(self.data_dir)
         if self.co2_basis not in data.co2_bases.index:
             ctx.fail("co2_basis", self.co2_basis, "one of " + ", ".join(data.co2_bases.index))

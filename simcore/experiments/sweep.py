@@ -83,13 +83,15 @@ def plan_sweep(scenario_file: str | Path, design: Design, fixed: dict[str, Any] 
         raise InputError(path, f"variants.{BASE}", BASE,
                          f"variant names other than {BASE!r} (a sweep uses it for the scenario without a variant)")
     runs, resolved, modules = [], [], {}
+    origins = {**{p: "--grid" for p in design.grid}, **{p.path: "--param" for p in design.params}}
     for seed in seeds:
         for p, point in enumerate(design.points):
             clash = sorted(set(fixed) & set(point.overrides))
             if clash:
                 raise InputError("--set", clash[0], fixed[clash[0]], "a path not also varied by --grid or --param")
             overrides = {**fixed, **point.overrides}
-            scenario = resolve_scenario(data, file=str(path), variant=point.variant, overrides=overrides, seed=seed)
+            scenario = resolve_scenario(data, file=str(path), variant=point.variant, overrides=overrides, seed=seed,
+                                        origins=origins)
             as_dict = to_jsonable(scenario.as_dict())
             varied = {k: (value_at(as_dict, k) if v == BASE else v) for k, v in point.varied.items()}
             runs.append(RunSpec(len(runs), point.variant, overrides, scenario.seed, p, varied))
@@ -110,9 +112,12 @@ def value_at(scenario: dict[str, Any], path: str) -> Any:
 
     node: Any = scenario
     for key in canonical_path(scenario, path):
-        if not isinstance(node, dict) or key not in node:
+        if isinstance(node, list) and key.isdigit() and int(key) < len(node):
+            node = node[int(key)]
+        elif isinstance(node, dict) and key in node:
+            node = node[key]
+        else:
             return None
-        node = node[key]
     return node
 
 

@@ -17,11 +17,11 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from simcore.clock import MINUTES_PER_DAY, Clock
-from simcore.errors import InputError
+from simcore.errors import InputError, format_key_path, split_key_path
 from simcore.params import ComponentParams, FieldsError
 from simcore.registry import get_params, provides, type_names
 from simcore.scenario.checks import CheckContext, PeerSpec, check_memory, check_wiring
-from simcore.scenario.overrides import TOP_LEVEL_KEYS, apply_overrides, flatten
+from simcore.scenario.overrides import TOP_LEVEL_KEYS, apply_overrides, canonical_path, describe_override, flatten
 from simcore.scenario.yaml_io import read_yaml_file
 
 
@@ -120,15 +120,21 @@ def read_yaml(path: Path) -> dict[str, Any]:
 
 
 def load_scenario(path: str | Path, *, variant: str | None = None, overrides: dict[str, Any] | None = None,
-                  seed: int | None = None) -> ResolvedScenario:
+                  seed: int | None = None, origins: dict[str, str] | None = None) -> ResolvedScenario:
     """Read and resolve a scenario file."""
     path = Path(path)
-    return resolve_scenario(read_yaml(path), file=str(path), variant=variant, overrides=overrides, seed=seed)
+    return resolve_scenario(read_yaml(path), file=str(path), variant=variant, overrides=overrides, seed=seed,
+                            origins=origins)
 
 
 def resolve_scenario(data: dict[str, Any], *, file: str = "<scenario>", variant: str | None = None,
-                     overrides: dict[str, Any] | None = None, seed: int | None = None) -> ResolvedScenario:
-    """Validate a scenario mapping after applying ``variant``, then ``overrides``, then ``seed``."""
+                     overrides: dict[str, Any] | None = None, seed: int | None = None,
+                     origins: dict[str, str] | None = None) -> ResolvedScenario:
+    """Validate a scenario mapping after applying ``variant``, then ``overrides``, then ``seed``.
+
+    An error about a value an override, the variant or ``seed`` set says so (``FILE with --set
+    fleet.size=-3: ...``). ``origins`` names the option each override path came from (default ``--set``).
+    """
     unknown = [k for k in data if k not in TOP_LEVEL_KEYS]
     if unknown:
         raise InputError(file, str(unknown[0]), data[unknown[0]], f"top-level keys {', '.join(TOP_LEVEL_KEYS)}")
@@ -141,21 +147,35 @@ def resolve_scenario(data: dict[str, Any], *, file: str = "<scenario>", variant:
     resolved = {k: v for k, v in data.items() if k != "variants"}
     if not isinstance(resolved.get("components", {}), dict):
         raise InputError(file, "components", resolved["components"], "a mapping of component name to settings")
-    if variant is not None:
-        if variant not in variants:
-            raise InputError(file, "--variant", variant, f"one of: {', '.join(variants) or '(none defined)'}")
-        resolved = apply_overrides(resolved, flatten(variants[variant]), file, f"variants.{variant}:")
+    if variant is not None and variant not in variants:
+        raise InputError(file, "--variant", variant, f"one of: {', '.join(variants) or '(none defined)'}")
     overrides = dict(overrides or {})
-    if overrides:
-        resolved = apply_overrides(resolved, overrides, file, "--set")
-    if seed is not None:
-        resolved["seed"] = seed
+    # what set which key path, in the order applied: errors at (or around) these paths name their origin
+    layers: list[tuple[list[str], str]] = []
+    try:
+        if variant is not None:
+            flat = flatten(variants[variant])
+            layers += [(canonical_path(resolved, p), f"variant {variant}") for p in flat]
+            resolved = apply_overrides(resolved, flat, file)
+        if overrides:
+            layers += [(canonical_path(resolved, p), describe_override(p, v, (origins or {}).get(p, "--set")))
+                       for p, v in overrides.items()]
+            resolved = apply_overrides(resolved, overrides, file)
+        if seed is not None:
+            layers.append((["seed"], f"--seed {seed}"))
+            resolved["seed"] = seed
+        return _validate(resolved, file, variant, overrides, list(variants))
+    except InputError as exc:
+        raise _with_origin(exc, file, layers) from None
 
+
+def _validate(resolved: dict[str, Any], file: str, variant: str | None, overrides: dict[str, Any],
+              variants: list[str]) -> ResolvedScenario:
     head_data = {k: v for k, v in resolved.items() if k != "components"}
     try:
         head = ScenarioHead.model_validate(head_data)
     except ValidationError as exc:
-        raise _input_error(file, exc, prefix="", data=head_data) from None
+        raise validation_error(file, exc, prefix="", schema=ScenarioHead) from None
 
     components = _resolve_components(resolved.get("components") or {}, file)
     if not components:
@@ -164,7 +184,26 @@ def resolve_scenario(data: dict[str, Any], *, file: str = "<scenario>", variant:
     clock = Clock(pd.Timestamp(head.clock.start), head.clock.days, head.clock.tick_minutes)
     return ResolvedScenario(file=file, name=head.name, description=head.description, seed=head.seed,
                             clock=clock, trace=head.trace, components=components, variant=variant,
-                            overrides=overrides, variants=list(variants), data=resolved)
+                            overrides=overrides, variants=variants, data=resolved)
+
+
+def _with_origin(exc: InputError, file: str, layers: list[tuple[list[str], str]]) -> InputError:
+    """``exc`` naming the overrides that set its key path, a path inside or around it (if any)."""
+    if exc.origin is not None or exc.file != str(file) or not layers:
+        return exc
+    found: list[str] = []
+    for part in exc.key_path.split(" / "):   # a cross-field rule names several keys
+        keys = split_key_path(part.strip())
+        if keys is None:
+            continue
+        for i, (path, label) in enumerate(layers):
+            n = min(len(path), len(keys))
+            replaced = any(later == path[:len(later)] for later, _ in layers[i + 1:])
+            if path[:n] == keys[:n] and not replaced:
+                found.append(label)
+    if not found:
+        return exc
+    return InputError(exc.file, exc.key_path, exc.value, exc.allowed, ", ".join(dict.fromkeys(found)))
 
 
 def _resolve_components(section: dict[str, Any], file: str) -> list[ComponentSpec]:
@@ -182,7 +221,7 @@ def _resolve_components(section: dict[str, Any], file: str) -> list[ComponentSpe
         try:
             params = schema.model_validate(params_data)
         except ValidationError as exc:
-            raise _input_error(file, exc, prefix=where, data=params_data, schema=schema) from None
+            raise validation_error(file, exc, prefix=where, schema=schema) from None
         specs.append(ComponentSpec(str(name), type_name, params, provides(type_name)))
     return specs
 
@@ -201,23 +240,23 @@ def _check_components(components: list[ComponentSpec], clock: ClockSpec, file: s
     check_memory(file, claims)
 
 
-def _input_error(file: str, exc: ValidationError, prefix: str, data: dict[str, Any],
-                 schema: type[BaseModel] | None = None) -> InputError:
-    """The first validation error as an InputError with a dotted key path and an 'allowed' text."""
+def validation_error(file: str, exc: ValidationError, prefix: str, schema: type[BaseModel]) -> InputError:
+    """The first error of validating ``schema`` (at key path ``prefix``) as an InputError with the key
+    path (list items as ``[i]``) and an 'allowed' text."""
     err = exc.errors(include_url=False)[0]
-    loc = [str(p) for p in err["loc"]]
+    loc = list(err["loc"])
+    head = [prefix] if prefix else []
     cause = (err.get("ctx") or {}).get("error")
     if isinstance(cause, FieldsError):  # a cross-field rule: name its keys and values, not the whole mapping
-        keys = [".".join([*loc, k]) for k in cause.values]
-        key_path = " / ".join(".".join([prefix, k] if prefix else [k]) for k in keys)
+        key_path = " / ".join(format_key_path([*head, *loc, k]) for k in cause.values)
         value = cause.values[next(iter(cause.values))] if len(cause.values) == 1 else cause.values
         return InputError(file, key_path, value, str(cause))
-    key_path = ".".join([prefix, *loc] if prefix else loc) or prefix
+    key_path = format_key_path([*head, *loc])
     kind = err["type"]
     value = err.get("input")
     if kind == "extra_forbidden":
-        known = _known_keys(schema or ScenarioHead, loc[:-1])
-        close = difflib.get_close_matches(loc[-1] if loc else "", known, n=1, cutoff=0.75)
+        known = _known_keys(schema, [str(p) for p in loc[:-1]])
+        close = difflib.get_close_matches(str(loc[-1]) if loc else "", known, n=1, cutoff=0.75)
         allowed = (f"a known key: did you mean {close[0]!r}? (all: {', '.join(known)})" if close
                    else "known keys: " + ", ".join(known))
     elif kind == "missing":

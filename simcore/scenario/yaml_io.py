@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from simcore.errors import InputError
+from simcore.errors import InputError, format_key_path
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -29,7 +29,7 @@ class _StrictLoader(yaml.SafeLoader):
 _StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _StrictLoader.construct_yaml_timestamp)
 
 
-def _duplicate_key(node: yaml.Node, path: list[str]) -> tuple[str, str, yaml.Mark] | None:
+def _duplicate_key(node: yaml.Node, path: list[str | int]) -> tuple[str, str, yaml.Mark] | None:
     """The first key given twice in a mapping under ``node``: (key path, key, where), or None."""
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
@@ -38,14 +38,14 @@ def _duplicate_key(node: yaml.Node, path: list[str]) -> tuple[str, str, yaml.Mar
             if key == "<<":
                 continue
             if key in seen:
-                return ".".join([*path, key]), key, key_node.start_mark
+                return format_key_path([*path, key]), key, key_node.start_mark
             seen.add(key)
             found = _duplicate_key(value_node, [*path, key])
             if found:
                 return found
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            found = _duplicate_key(item, [*path, f"[{i}]"])
+            found = _duplicate_key(item, [*path, i])
             if found:
                 return found
     return None
