@@ -123,8 +123,8 @@ class FleetParams(ComponentParams):
                                          load_vehicle_models, resolve)
 
         if self.warmup_days >= ctx.days:
-            ctx.fail("warmup_days", self.warmup_days,
-                     f"fewer days than the clock's {ctx.days} (the rest is the reporting window)")
+            ctx.fail_at(f"{ctx.key('warmup_days')} / clock.days", {"warmup_days": self.warmup_days, "clock.days": ctx.days},
+                        "warmup_days fewer than the clock's days (the rest is the reporting window)")
         per_ev = BYTES_PER_EV if self.batteries is None else BYTES_PER_EV_WITH_BATTERY
         ctx.claim_memory("sample" if self.sample is not None else "size", self.n_sim, per_ev * self.n_sim)
         if self.charging_policy == "night_tariff":

@@ -129,7 +129,7 @@ def test_breakpoint_on_a_plugin_event_stops_with_that_ev_plugged():
 def test_warmup_as_long_as_the_run_is_an_input_error():
     with pytest.raises(InputError) as err:
         World.from_dict(fleet_scenario(days=2, warmup_days=2))
-    assert err.value.key_path == "components.fleet.warmup_days"
+    assert err.value.key_path == "components.fleet.warmup_days / clock.days"
 
 
 def test_arrival_events_say_where_and_whether_the_ev_plugs_in():

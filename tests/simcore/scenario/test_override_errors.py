@@ -103,11 +103,11 @@ def test_cross_field_and_file_checks_name_the_set_option(capsys):
     assert err.startswith(f"error: {ageing} with --set cohort.collection=nowhere: components.cohort.collection: ")
 
 
-def test_a_value_the_yaml_holds_is_not_blamed_on_an_unrelated_set(capsys):
-    """--set clock.days=1 makes the YAML's warm-up too long: the warm-up is the YAML's own value."""
+def test_a_rule_across_keys_names_the_set_that_broke_it(capsys):
+    """--set clock.days=1 makes the YAML's warm-up too long: the rule names both keys, and the --set."""
     quick = scenarios.path("quickstart.yaml")
     err = _error(capsys, "validate", str(quick), "--set", "clock.days=1")
-    assert err.startswith(f"error: {quick}: components.fleet.warmup_days: got ")
+    assert err.startswith(f"error: {quick} with --set clock.days=1: components.fleet.warmup_days / clock.days: got ")
 
 
 def test_sweep_names_the_option_a_point_came_from(tmp_path, capsys):
