@@ -14,7 +14,7 @@ def add_subcommand(subparsers) -> None:
     age = sub.add_parser("age", help="age one cell through a time,soc,temperature profile")
     age.add_argument("profile", help="CSV with columns time_s,soc,temperature_c")
     age.add_argument("--model", default="nmc622", help="ageing model (default nmc622; an unknown name is answered with the list)")
-    age.add_argument("--out", default=None, help="write daily capacity (day,q) to this new CSV file")
+    age.add_argument("--out", type=out_path, default=None, help="write daily capacity (day,q) to this new CSV file")
     # BLAST-Lite's modes (simulate_battery_life): energy conservation and the window limits
     age.add_argument("--conserve-energy", action=argparse.BooleanOptionalAction, default=True,
                      help="deepen SOC swings as the cell fades (BLAST-Lite default: on)")
@@ -41,7 +41,7 @@ def run_age(args: argparse.Namespace) -> int:
         if not (np.isfinite(value) and value > 0):
             raise InputError(None, flag, value, "a finite number > 0")
     # the destination is checked before the (possibly long) ageing run, and written whole or not at all
-    with (new_file(args.out) if args.out else contextlib.nullcontext()) as tmp:
+    with (new_file(args.out) if args.out is not None else contextlib.nullcontext()) as tmp:
         prof = load_profile(args.profile)
         res = simulate_profile(prof.time_s, prof.soc, prof.temperature_c, args.model, conserve_energy=args.conserve_energy,
                                window_max_days=args.window_max_days, window_max_efc=args.window_max_efc)
@@ -49,6 +49,6 @@ def run_age(args: argparse.Namespace) -> int:
             day, q = res.daily()
             np.savetxt(tmp, np.column_stack([day, q]), delimiter=",", header="day,q", comments="", fmt=["%d", "%.8f"])
     print(f"q_end: {res.q[-1]:.6f}")
-    if args.out:
+    if args.out is not None:
         print(f"written: {args.out}")
     return 0

@@ -34,7 +34,7 @@ def add_subcommand(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--conf-level", type=float, default=0.95, help="confidence level of the intervals (default 0.95)")
     p.add_argument("--resamples", type=int, default=1000, help="bootstrap resamples for the intervals (default 1000)")
     p.add_argument("--seed", type=int, default=0, help="seed of the bootstrap (default 0)")
-    p.add_argument("--out", type=Path,
+    p.add_argument("--out", type=out_path,
                    help="CSV to create (default: sensitivity-<design>-<kpi>.csv in the sweep folder); never "
                         "replaces a file elsewhere")
     p.set_defaults(handler=cmd_analyze)

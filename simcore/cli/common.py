@@ -32,11 +32,20 @@ def add_scenario_args(parser: argparse.ArgumentParser, optional: bool) -> None:
 def add_out_args(parser: argparse.ArgumentParser, what: str, default: str | None = None) -> None:
     """--out (a new folder, or an earlier results folder with --overwrite) and --overwrite."""
     default_text = f" (default {default})" if default else ""
-    parser.add_argument("--out", type=Path, default=None,
+    parser.add_argument("--out", type=out_path, default=None,
                         help=f"{what}{default_text}: a new folder, or an earlier results folder with --overwrite; "
                              "any other existing path is refused")
     parser.add_argument("--overwrite", action="store_true",
                         help="replace the earlier results folder at --out (only a folder this program wrote)")
+
+
+def out_path(text: str) -> Path:
+    """argparse type: a path to write to. Empty text is refused here: ``Path('')`` would mean '.'."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(f"got {text!r}; allowed: a path (empty given)")
+    if any(ord(c) < 32 for c in text):
+        raise argparse.ArgumentTypeError(f"got {text!r}; allowed: a path without control characters (newline, tab)")
+    return Path(text)
 
 
 def positive_int(text: str) -> int:

@@ -16,7 +16,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         suffix = args.out.suffix.lower().lstrip(".") if args.out is not None else "md"
         fmt = {"markdown": "md", "htm": "html"}.get(suffix, suffix)
         if fmt not in FORMATS:
-            raise InputError("--out", "out", str(args.out), "a file ending .md, .csv or .html (or give --format)")
+            raise InputError("--out", "--out", str(args.out), "a file ending .md, .csv or .html (or give --format)")
     runs = load_runs(args.folders, series=False)
     report = build_report(runs.table, runs.units, baseline=args.baseline, kpi_patterns=args.kpi or None)
     title = "evcycle report: " + ", ".join(str(f) for f in args.folders)
@@ -47,5 +47,5 @@ def add_subcommand(sub: argparse._SubParsersAction) -> None:
                    help="KPIs to show, glob patterns such as 'ev.*' (repeatable; default all)")
     p.add_argument("--format", choices=("md", "csv", "html"),
                    help="output format (default: from --out's suffix, else Markdown)")
-    p.add_argument("--out", type=Path, help="file to create (never replaces one); default: print")
+    p.add_argument("--out", type=out_path, help="file to create (never replaces one); default: print")
     p.set_defaults(handler=cmd_report)
