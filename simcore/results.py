@@ -214,7 +214,13 @@ def check_destination(out: Path | str, *, overwrite: bool = False, option: str =
     text = str(out)
     if not text.strip():
         raise _refuse(option, text, "a folder path (empty given)")
-    path = Path(os.path.abspath(os.path.expanduser(text)))
+    try:
+        return _check_destination(Path(os.path.abspath(os.path.expanduser(text))), text, overwrite, option)
+    except OSError as exc:  # e.g. a name longer than the file system allows
+        raise _refuse(option, text, f"a path the file system accepts ({exc.strerror or exc})") from None
+
+
+def _check_destination(path: Path, text: str, overwrite: bool, option: str) -> _Destination:
     try:
         real = path.resolve()
         cwd = Path.cwd().resolve()
@@ -334,12 +340,15 @@ def new_file(path: Path | str, *, option: str = "--out", replace_inside: Path | 
     if not text.strip():
         raise _refuse(option, text, "a file path (empty given)")
     target = Path(os.path.abspath(os.path.expanduser(text)))
-    inside = replace_inside is not None and is_results_folder(replace_inside) and \
-        Path(os.path.abspath(replace_inside)) in target.parents
-    if target.is_symlink() or (target.exists() and not (inside and target.is_file())):
-        raise _refuse(option, text, "a new file name: this path exists and is not ours to replace")
+    try:
+        inside = replace_inside is not None and is_results_folder(replace_inside) and \
+            Path(os.path.abspath(replace_inside)) in target.parents
+        if target.is_symlink() or (target.exists() and not (inside and target.is_file())):
+            raise _refuse(option, text, "a new file name: this path exists and is not ours to replace")
+        _check_writable_parent(target, option, text)
+    except OSError as exc:  # e.g. a name longer than the file system allows
+        raise _refuse(option, text, f"a path the file system accepts ({exc.strerror or exc})") from None
     dest = _Destination(target, option, replace=False)
-    _check_writable_parent(target, option, text)
     _open_destination(dest)
     assert dest.tmp is not None
     tmp_file = dest.tmp / target.name

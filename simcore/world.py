@@ -124,7 +124,7 @@ class World(mesa.Model):
         self._ticker_process = self.env.process(self._ticker())
         self.battery_violations = [0, 0]  # packs, modules found unaccounted by the daily checks
         if self._batteries is not None:
-            self.env.process(self._battery_checks())
+            self._process_owner[self.env.process(self._battery_checks())] = "world"
 
     @property
     def batteries(self):
@@ -530,8 +530,7 @@ class World(mesa.Model):
                 else:
                     parts.append(f"tick {tick}: " + (", ".join(c.name for c in self._ticking) or "no ticking components"))
             elif isinstance(owner, simpy.Process):
-                who = self._process_owner.get(owner) or _generator_owner(owner)
-                parts.append(f"{who}: process {owner.name}" if who else f"process {owner.name}")
+                parts.append(_process_label(owner, self._process_owner.get(owner) or _generator_owner(owner)))
         return "; ".join(parts) if parts else "a SimPy event nobody waits for"
 
     def run(self, until: TimeLike | None = None) -> StopReason:
@@ -592,8 +591,8 @@ class World(mesa.Model):
             during = f"tick {self._in_tick[0]}: {self._in_tick[1]}"
         else:
             active = self.env.active_process
-            who = None if active is None else self._process_owner.get(active) or _generator_owner(active)
-            during = f"{who}: process {active.name}" if active is not None else None
+            during = None if active is None else _process_label(
+                active, self._process_owner.get(active) or _generator_owner(active))
         snapshots: dict[str, dict[str, Any]] = {}
         for kind_source, spec in self.event_kinds.get(event.kind, []):
             if kind_source != event.source:
@@ -622,6 +621,13 @@ class World(mesa.Model):
         pending = [bp for bp in self.trace.breakpoints
                    if bp.time_h is not None and bp.enabled and self.env.now <= bp.time_h <= target]
         return min(pending, key=lambda bp: bp.time_h, default=None)
+
+
+def _process_label(process: simpy.Process, owner: str | None) -> str:
+    """``collection: trucks``: the owning component (or ``world``) and what the process does, read from
+    its generator's name (``_trucks``) rather than SimPy's ``process _trucks``."""
+    what = process.name.strip("_").replace("_", " ")
+    return f"{owner}: {what}" if owner else what
 
 
 def _generator_owner(process: simpy.Process) -> str | None:

@@ -21,7 +21,7 @@ STAGE_ORDER = ("new", "cars", "yard", "exported", "collection", "grading", "stoc
                "cars (reuse)", "second life", "recycling", "recycled")
 
 
-def _stage(kind: str, name: str) -> str:
+def stage_of(kind: str, name: str) -> str:
     """The stage a holder belongs to, from its kind and registered name."""
     if kind == "VEHICLE":
         return "cars (reuse)" if name.endswith(".customer_cars") else "cars"
@@ -65,7 +65,7 @@ def flow_table(folder: Path | str) -> pd.DataFrame:
             names[(r.holder_kind, i)] = r.name
     kinds = log["holder_kind"].astype(str).to_numpy()
     ids = log["holder_id"].to_numpy()
-    stage = np.array([_stage(k, names.get((k, int(i)), "")) for k, i in zip(kinds, ids)], dtype=object)
+    stage = np.array([stage_of(k, names.get((k, int(i)), "")) for k, i in zip(kinds, ids)], dtype=object)
     battery = log["battery_id"].to_numpy()
     order = np.argsort(battery, kind="stable")  # the log is chronological per pack
     battery, stage = battery[order], stage[order]
@@ -77,7 +77,7 @@ def flow_table(folder: Path | str) -> pd.DataFrame:
     return flows.groupby(["source", "target"], as_index=False).agg(packs=("kwh", "size"), kwh=("kwh", "sum"))
 
 
-def _rank(stage: str) -> int:
+def stage_rank(stage: str) -> int:
     base = stage.split(":")[0]
     return STAGE_ORDER.index(base) if base in STAGE_ORDER else len(STAGE_ORDER)
 
@@ -96,7 +96,7 @@ def _html(flows: pd.DataFrame, path: Path, title: str) -> None:
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
-    nodes = sorted(set(flows["source"]) | set(flows["target"]), key=lambda s: (_rank(s), s))
+    nodes = sorted(set(flows["source"]) | set(flows["target"]), key=lambda s: (stage_rank(s), s))
     index = {n: i for i, n in enumerate(nodes)}
     fig = make_subplots(rows=2, cols=1, specs=[[{"type": "sankey"}], [{"type": "sankey"}]],
                         subplot_titles=("packs", "kWh of nominal capacity"), vertical_spacing=0.08)
@@ -118,10 +118,10 @@ def _png(flows: pd.DataFrame, path: Path, title: str) -> None:
 
     from viz.load_curves import save_figure
 
-    nodes = sorted(set(flows["source"]) | set(flows["target"]), key=lambda s: (_rank(s), s))
+    nodes = sorted(set(flows["source"]) | set(flows["target"]), key=lambda s: (stage_rank(s), s))
     columns: dict[int, list[str]] = {}
     for n in nodes:
-        columns.setdefault(_rank(n), []).append(n)
+        columns.setdefault(stage_rank(n), []).append(n)
     ranks = sorted(columns)
     fig, axes = plt.subplots(1, 2, figsize=(16, 7))
     for ax, col in zip(axes, ("packs", "kwh")):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from simcore.cli.common import out_path
 from simcore.errors import InputError
 
 

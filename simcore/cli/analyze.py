@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from simcore.cli.common import out_path
+
 
 def cmd_analyze(args: argparse.Namespace) -> int:
     from simcore.errors import InputError

@@ -235,9 +235,40 @@ def _check_components(components: list[ComponentSpec], clock: ClockSpec, file: s
     for c in components:
         ctx = CheckContext(file=file, component=c.name, clock_start=clock.start, days=clock.days,
                            tick_minutes=clock.tick_minutes, peers=peers)
-        c.params.check(ctx)
+        try:
+            c.params.check(ctx)
+        except InputError as exc:
+            raise _at_naming_key(exc, file, c) from None
         claims.extend(ctx.memory)
     check_memory(file, claims)
+
+
+def _at_naming_key(exc: InputError, file: str, component: ComponentSpec) -> InputError:
+    """An error in a data file a component reads, restated at the scenario key that names the file (or
+    its folder), so the message says which setting to fix; the file's own complaint goes in the
+    'allowed' text. Errors about the scenario itself pass through."""
+    if exc.file == str(file):
+        return exc
+    bad = Path(exc.file)
+    where = exc.file if bad.is_absolute() else f"{exc.file}, i.e. {bad.resolve()}"
+    settings = {k: v for k, v in flatten(component.params.model_dump(mode="json")).items()
+                if isinstance(v, str) and v.strip()}
+    for key, value in settings.items():  # a setting naming a column the file lacks
+        if exc.key_path == "(header)" and f"(missing {value})" in exc.allowed:
+            return InputError(file, f"components.{component.name}.{key}", value,
+                              f"a column of {where}: {', '.join(map(str, exc.value))}")
+    # the setting whose path (a file, or a folder above it) is the longest run of the file's path
+    naming = [(len(Path(v).parts), k, v) for k, v in settings.items() if _holds_run(bad.parts, Path(v).parts)]
+    if not naming:
+        return exc
+    _, key, value = max(naming)
+    detail = where if exc.key_path == "(file)" and exc.value == exc.file else f"{where}: {exc.key_path}: got {exc.value!r}"
+    return InputError(file, f"components.{component.name}.{key}", value, f"{exc.allowed} (at {detail})")
+
+
+def _holds_run(parts: tuple[str, ...], run: tuple[str, ...]) -> bool:
+    """Whether ``run`` occurs in ``parts`` as consecutive items."""
+    return any(parts[i:i + len(run)] == run for i in range(len(parts) - len(run) + 1))
 
 
 def validation_error(file: str, exc: ValidationError, prefix: str, schema: type[BaseModel]) -> InputError:

@@ -136,3 +136,56 @@ def test_a_dispatch_time_limit_too_short_for_any_plan_is_a_clear_error(tmp_path,
     code = main(["dispatch", str(tmp_path / "p"), "--time-limit", "1e-7", "--out", str(tmp_path / "r")])
     err = capsys.readouterr().err
     assert code == 2 and err.startswith("error: --time-limit") and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("command", [["run", "--set", "clock.days=2"], ["battery", "age", "profile.csv"]])
+@pytest.mark.parametrize("out, allowed", [("", "a path (empty given)"), ("a\nb", "without control characters")])
+def test_out_that_is_empty_or_holds_control_characters_is_refused(command, out, allowed, tmp_path, capsys,
+                                                                   monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main([*command, "--out", out]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and allowed in err and "--out" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_out_with_a_name_longer_than_the_file_system_allows_is_a_clear_error(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", "--set", "clock.days=2", "--out", "a" * 300]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "a path the file system accepts" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def _tepco(tmp_path: Path, **variants) -> Path:
+    import scenarios
+
+    data = yaml.safe_load(scenarios.path("tepco_2040_demand.yaml").read_text(encoding="utf-8"))
+    data["variants"] = {**data.get("variants", {}), **variants}
+    return _write(tmp_path, data)
+
+
+def test_a_missing_data_file_is_named_by_the_scenario_key_that_names_it(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    scen = _tepco(tmp_path)
+    assert main(["validate", str(scen), "--set", "residential.shape_file=tepco/nosuch.csv"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {scen} with --set residential.shape_file=tepco/nosuch.csv: "
+                          "components.residential.shape_file: got 'tepco/nosuch.csv'; allowed: an existing CSV file")
+    assert str(tmp_path / "tepco" / "nosuch.csv") in err
+
+
+def test_a_data_file_without_its_columns_names_the_key_and_the_missing_column(tmp_path, capsys):
+    table = tmp_path / "shape.csv"
+    table.write_text("a,b\n1,2\n", encoding="utf-8")
+    scen = _tepco(tmp_path)
+    assert main(["validate", str(scen), "--set", f"residential.shape_file={table}"]) == 2
+    err = capsys.readouterr().err
+    assert ": components.residential.shape_file: " in err and "(missing hour)" in err and "['a', 'b']" in err
+
+
+def test_validate_names_the_variant_whose_data_file_is_missing(tmp_path, capsys):
+    scen = _tepco(tmp_path, broken={"residential": {"shape_file": "tepco/nosuch.csv"}})
+    assert main(["validate", str(scen)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {scen} with variant broken: components.residential.shape_file: ")

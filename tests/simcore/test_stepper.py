@@ -50,7 +50,7 @@ def test_quit_stops_reading():
 
 def test_event_names_the_component_not_simpy_internals():
     _, out = _run(["event 3"])
-    assert "tick 0: pulse; emitted pulse (pulse)" in out and "mail: process _post" in out
+    assert "tick 0: pulse; emitted pulse (pulse)" in out and "mail: post" in out
     assert "Timeout" not in out and "resuming" not in out
 
 

@@ -88,11 +88,11 @@ def test_a_stop_snapshots_the_entity_the_event_names(world):
 
 def test_next_event_is_labelled_by_component(world):
     start = [world.next_event() for _ in range(2)]   # the processes start: mail's, then the ticker's
-    assert [i["event"] for i in start] == ["mail: process _post", "tick 0: pulse"]
+    assert [i["event"] for i in start] == ["mail: post", "tick 0: pulse"]
     assert [e.kind for e in start[1]["emitted"]] == ["pulse"] and start[1]["time_h"] == 0
     world.run(until=1.4)
     info = world.next_event()
-    assert info["time_h"] == 1.5 and info["event"] == "mail: process _post"
+    assert info["time_h"] == 1.5 and info["event"] == "mail: post"
 
 
 def test_a_pause_request_stops_an_interruptible_run_after_the_current_event(world):

@@ -109,10 +109,11 @@ def soh_histogram(view: View) -> Figure | None:
 
 
 def battery_flows(view: View) -> Figure | None:
-    """Cumulative battery flows (sold, retired, exported, replaced, collected)."""
+    """Battery flows: packs by stage now (cars, collection, grading, stock, second life, recycled, ...)
+    and the cohort's totals so far (sold, retired, exported, replaced)."""
     if not view.flows:
         return None
-    fig, ax = _figure("Battery flows so far (packs)")
+    fig, ax = _figure("Battery flows (packs)")
     labels = list(view.flows)
     ax.barh(labels[::-1], [view.flows[k] for k in labels][::-1], color="slategray")
     ax.tick_params(axis="y", labelsize=8)

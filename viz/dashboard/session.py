@@ -22,10 +22,9 @@ from simcore.scenario import load_scenario, parse_set_option
 from simcore.stepper import _short, pretty
 from simcore.world import StopReason, World
 
-#: KPI keys shown as battery flows, in this order, when the scenario has them
-FLOW_KPIS = (("sold", "cohort.sold"), ("on the road", "cohort.on_road"), ("retired", "cohort.retired"),
-             ("exported", "cohort.exported"), ("packs replaced", "cohort.replaced_packs"),
-             ("collected", "collection.received"), ("held at collection", "collection.held"))
+#: cumulative cohort KPIs shown next to where the packs are now, when the scenario has them
+COHORT_FLOW_KPIS = (("sold (so far)", "cohort.sold"), ("retired (so far)", "cohort.retired"),
+                    ("exported (so far)", "cohort.exported"), ("packs replaced (so far)", "cohort.replaced_packs"))
 SOH_BINS = np.linspace(0.5, 1.0, 26)
 
 
@@ -216,9 +215,22 @@ class DashboardSession:
                 counts += np.histogram(np.clip(store.soh(held), SOH_BINS[0], SOH_BINS[-1]), SOH_BINS)[0]
         return counts
 
-    @staticmethod
-    def _flows(kpis: dict[str, str]) -> dict[str, int]:
-        return {label: int(float(kpis[key])) for label, key in FLOW_KPIS if key in kpis}
+    def _flows(self, kpis: dict[str, str]) -> dict[str, int]:
+        """Packs by stage now (cars, collection, grading, stock, second life, recycled, ...: the stages of
+        ``evcycle plot --flows``), then the cohort's cumulative counts. One pass per holder block."""
+        from viz.flows import stage_of, stage_rank
+
+        now: dict[str, int] = {}
+        for store in battery_stores(self.world):
+            kind, hid = store.col("holder_kind"), store.col("holder_id")
+            for block in store.holders.blocks():
+                n = int(np.count_nonzero((kind == block.kind) & (hid >= block.base) & (hid < block.base + block.size)))
+                if n:
+                    stage = stage_of(block.kind.name, block.name)
+                    now[stage] = now.get(stage, 0) + n
+        flows = {f"{stage} (now)": now[stage] for stage in sorted(now, key=lambda st: (stage_rank(st), st))}
+        flows.update({label: int(float(kpis[key])) for label, key in COHORT_FLOW_KPIS if key in kpis})
+        return flows
 
 
 def battery_stores(world: World) -> list[Any]:

@@ -95,6 +95,11 @@ def run(args: argparse.Namespace) -> int:
     if args.time_limit is not None and not (args.time_limit > 0 and math.isfinite(args.time_limit)):
         raise InputError("--time-limit", "time_limit", args.time_limit, "a finite number of seconds > 0")
     if args.out is not None:
+        out, problem_dir = Path(args.out).resolve(), Path(args.problem_dir).resolve()
+        if out == problem_dir or out in problem_dir.parents or problem_dir in out.parents:
+            raise InputError("--out", "--out", str(args.out),
+                             f"a folder apart from the problem folder {args.problem_dir} (the solution would replace "
+                             "or nest in the problem it reads)")
         check_destination(args.out, overwrite=args.overwrite)  # refuse before solving, not after
     problem = load_problem(args.problem_dir)
     fixed = None if args.commitment is None else read_commitment(Path(args.commitment), problem.unit_names)

@@ -72,7 +72,8 @@ def test_series_name_must_end_in_mw():
 def test_missing_shape_column_is_an_input_error():
     with pytest.raises(InputError) as err:
         World.from_dict(_scenario(residential={**RES, "weekday_column": "nope"}))
-    assert "load_shape_summer.csv" in err.value.file
+    assert err.value.key_path == "components.residential.weekday_column" and err.value.value == "nope"
+    assert "load_shape_summer.csv" in err.value.allowed
 
 
 def test_pv_shape_above_one_is_rejected(tmp_path):

@@ -31,8 +31,10 @@ def _both(capsys, tmp_path, scenario: Path, *options: str) -> str:
 
 CASES = {
     "warm-up covers the whole run": (QUICKSTART, ["--set", "clock.days=1"], "components.fleet.warmup_days"),
-    "missing shape file": (QUICKSTART, ["--set", "residential.shape_file=nope/shape.csv"], "nope/shape.csv"),
-    "CSV without the named column": (QUICKSTART, ["--set", "residential.weekday_column=nope"], "columns"),
+    "missing shape file": (QUICKSTART, ["--set", "residential.shape_file=nope/shape.csv"],
+                           "components.residential.shape_file: got 'nope/shape.csv'; allowed: an existing CSV file"),
+    "CSV without the named column": (QUICKSTART, ["--set", "residential.weekday_column=nope"],
+                                     "components.residential.weekday_column: got 'nope'; allowed: a column of "),
     "missing travel folder": (QUICKSTART, ["--set", "fleet.travel_dir=no_such_travel"], "components.fleet.travel_dir"),
     "infinite peak": (QUICKSTART, ["--set", "residential.peak_mw=.inf"], "components.residential.peak_mw"),
     "NaN share": (QUICKSTART, ["--set", "fleet.commuter_share=.nan"], "components.fleet.commuter_share"),

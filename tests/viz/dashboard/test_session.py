@@ -77,7 +77,8 @@ def test_cohort_scenarios_get_an_soh_histogram_and_battery_flows():
     s.step(3000)
     view = s.view()
     assert view.soh_counts is not None and view.soh_counts.sum() > 0 and len(view.soh_counts) == len(SOH_BINS) - 1
-    assert view.flows["sold"] > 0 and "retired" in view.flows
+    assert view.flows["sold (so far)"] > 0 and "retired (so far)" in view.flows
+    assert view.flows["cars (now)"] > 0
     assert plots.soh_histogram(view) is not None and plots.battery_flows(view) is not None
     assert plots.dispatch_stack(view) is None and plots.load_curve(view) is None   # no grid, no load curves
 
@@ -85,3 +86,11 @@ def test_cohort_scenarios_get_an_soh_histogram_and_battery_flows():
 def test_every_panel_draws_before_the_first_tick():
     view = _session().view()
     assert plots.load_curve(view) is not None and plots.ev_by_location(view) is not None
+
+
+def test_facility_scenarios_show_packs_in_the_4r_stages():
+    s = DashboardSession(Choice(scenarios.path("fourr_grading_study.yaml"), overrides=("clock.days=120",)))
+    s.step(120)
+    flows = s.view().flows
+    assert flows.get("grading (now)", 0) + flows.get("stock (now)", 0) > 0
+    assert any(k.startswith(("second life", "recycl")) for k in flows), flows

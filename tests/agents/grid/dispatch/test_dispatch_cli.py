@@ -64,6 +64,15 @@ def test_out_onto_a_users_folder_is_refused_before_solving(folder, tmp_path):
     assert [p.name for p in out.iterdir()] == ["notes.csv"]
 
 
+@pytest.mark.parametrize("where", ["itself", "inside"])
+def test_out_on_or_in_the_problem_folder_is_refused(folder, where):
+    out = folder if where == "itself" else folder / "solution"
+    before = sorted(p.name for p in folder.iterdir())
+    with pytest.raises(InputError, match="apart from the problem folder"):
+        _run(["dispatch", str(folder), "--out", str(out), "--overwrite"])
+    assert sorted(p.name for p in folder.iterdir()) == before
+
+
 def test_strict_reports_where_supply_falls_short(folder, tmp_path):
     df = pd.read_csv(folder / "demand.csv")
     df.loc[df["period"] == 2, "demand_mw"] = 230
