@@ -93,7 +93,7 @@ def Controls(session: DashboardSession, busy: bool, on_reset, on_step, on_run, o
         if error:
             solara.Error(error, classes=["evc-error"])
     with solara.Card("Run", margin=0):
-        with solara.Row():
+        with solara.Row(style={"flex-wrap": "wrap"}):   # narrow columns: buttons wrap, never clip
             solara.Button("Step", on_click=on_step, disabled=busy, color="primary", classes=["evc-step"])
             solara.Button("Run", on_click=on_run, disabled=busy, color="primary", classes=["evc-run"])
             solara.Button("Pause", on_click=on_pause, disabled=not busy, classes=["evc-pause"])
@@ -106,7 +106,7 @@ def Inspector(session: DashboardSession):
     shown, set_shown = solara.use_state("")
 
     with solara.Card("Inspector", margin=0):
-        with solara.Row():
+        with solara.Row(style={"flex-wrap": "wrap"}):
             solara.InputText("id (ev:12, battery:B000012, fleet, grid)", value=key, on_value=set_key,
                              continuous_update=True, classes=["evc-inspect-id"])
             solara.Button("Inspect", on_click=lambda: set_shown(session.inspect(key)), classes=["evc-inspect"])

@@ -1,7 +1,7 @@
 """The dashboard in a real browser: headless Chromium (Debian's package) driven by Playwright.
 
 Starts ``evcycle dashboard`` on a free local port, steps the quickstart three times, checks that the
-clock and a live figure changed, runs and pauses, inspects an EV and saves a screenshot (into the
+clock, a live figure and a KPI changed, runs and pauses, inspects an EV and saves a screenshot (into the
 test's tmp folder; set EVCYCLE_SCREENSHOT=docs/img/dashboard.png to refresh the one in the docs).
 Skips, saying what to install, only where the browser or the extras are missing.
 """
@@ -98,12 +98,15 @@ def test_step_run_pause_inspect_in_chromium(dashboard_url, tmp_path):
             expect(clock).to_contain_text("0/35040 ticks done", timeout=60_000)
             start_clock = clock.inner_text()
             start_now = page.locator(".evc-now").inner_text()
+            start_kpis = page.locator(".evc-kpis").inner_text()
             for i in range(1, 4):                                  # step three times
                 page.locator(".evc-step").click()
                 expect(clock).to_contain_text(f"| {i}/35040 ticks done", timeout=60_000)
             assert clock.inner_text() != start_clock and "00:45" in clock.inner_text()
             assert page.locator(".evc-now").inner_text() != start_now   # live figures changed
             assert "ev.mean_soc:" in page.locator(".evc-now").inner_text()
+            kpis = page.locator(".evc-kpis").inner_text()                 # a KPI changed
+            assert kpis != start_kpis and "load.residential.peak_mw:" in kpis
 
             page.locator(".evc-run").click()                       # run, then pause
             expect(page.locator(".evc-status")).to_contain_text("running", timeout=60_000)
