@@ -162,7 +162,10 @@ class Stepper:
 
     def _cmd_rewind(self, rest: str) -> None:
         target = _time_arg(rest) if rest else 0.0
-        self.say(f"replaying from the seed to {self.world.clock.timestamp(self.world._to_hours(target))} ...")
+        hours = self.world._to_hours(target)
+        if not 0.0 <= hours <= self.world.clock.horizon_h:  # refused before saying anything is replayed
+            raise ValueError(f"cannot rewind to {rest}: the horizon is 0..{self.world.clock.horizon_h:g} h")
+        self.say(f"replaying from the seed to {self.world.clock.timestamp(hours)} ...")
         self.world = self.world.replay(target)
         self._where()
         self._show_watches()

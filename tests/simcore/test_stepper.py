@@ -134,6 +134,12 @@ def test_rewind_replays_to_the_time_with_the_same_breakpoints():
     assert "replaying from the seed" in out and "stopped at breakpoint 1" in out
 
 
+def test_rewind_past_the_horizon_is_refused_before_anything_is_replayed():
+    stepper, out = _run(["tick", "rewind 100000"])
+    assert "error: cannot rewind to 100000" in out and "replaying" not in out
+    assert stepper.world.ticks_done == 1
+
+
 def test_completions_cover_commands_kinds_and_fields():
     stepper = Stepper(_quickstart(), say=lambda line: None)
     assert stepper.completions("br") == ["break ", "breaks "]

@@ -35,6 +35,7 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     if not 0 < args.port < 65536:
         raise InputError("--port", "port", args.port, "a TCP port 1..65535")
     resolve_args(args)   # every check a run makes, before the server starts
+    _check_port_free(args.host, args.port)
     config = {"scenario": str((args.scenario or default_scenario()).resolve()), "variant": args.variant,
               "seed": args.seed, "overrides": list(args.overrides)}
     from viz.dashboard.server import serve
@@ -42,6 +43,20 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     print(f"evcycle dashboard: http://{args.host}:{args.port}/  (Ctrl-C stops the server)", flush=True)
     serve(config, host=args.host, port=args.port)
     return 0
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """Bind and release ``host:port`` now, so a busy port is one clear line, not a server traceback."""
+    import socket
+
+    from simcore.errors import InputError
+
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as exc:
+        raise InputError("--port", "--port", port, f"a free port on {host} ({exc.strerror or exc})") from None
 
 
 def add_subcommand(sub: argparse._SubParsersAction) -> None:

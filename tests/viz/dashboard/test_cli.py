@@ -26,3 +26,16 @@ def test_a_bad_port_is_rejected(monkeypatch, capsys):
     monkeypatch.setattr(cli, "missing_dependency", lambda: None)
     assert main(["dashboard", "--port", "70000"]) == 2
     assert "--port" in capsys.readouterr().err
+
+
+def test_a_busy_port_is_one_line_before_the_server_starts(monkeypatch, capsys):
+    import socket
+
+    monkeypatch.setattr(cli, "missing_dependency", lambda: None)
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        assert main(["dashboard", "--port", str(port)]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1 and f"--port: got {port}; allowed: a free port" in err
