@@ -7,8 +7,9 @@ are numbers, ``true`` / ``false`` / ``none``, quoted text, or bare words, which 
 (``location == work``). ``0.1 < soc < 0.2`` tests a field between two numbers; ``location in (home,
 work)`` tests membership; a bare field alone tests its truth (``plugs_in``, ``not plugs_in``).
 
-A comparison on a field the payload lacks, or between values that cannot be ordered (text < number),
-is false. Anything outside the grammar raises :class:`ConditionError` with a message saying why.
+An ordering against a bare word (``soc < low``) or ``in`` against a single number is refused: such a
+clause could never be true. A comparison on a field the payload lacks, or between values that cannot
+be ordered (a text field < a number), is false. Anything outside the grammar raises :class:`ConditionError` with a message saying why.
 """
 
 from __future__ import annotations
@@ -127,12 +128,12 @@ class _Builder:
                 raise self.fail(node, f"the operator {type(raw).__name__} is not allowed")
         if len(ops) == 1:
             name = self.field(node.left)
-            value = self.value(node.comparators[0])
+            value = self.operand(node.comparators[0], ops[0][0])
             return _clause(name, ops[0][1], value)
         if len(ops) == 2 and isinstance(node.comparators[0], ast.Name):   # low < field < high
-            low = self.value(node.left)
+            low = self.operand(node.left, ops[0][0])
             name = self.field(node.comparators[0])
-            high = self.value(node.comparators[1])
+            high = self.operand(node.comparators[1], ops[1][0])
             first = _clause(name, lambda a, b: ops[0][1](b, a), low)
             second = _clause(name, ops[1][1], high)
             return lambda p: first(p) and second(p)
@@ -146,6 +147,16 @@ class _Builder:
             self.fields.add(node.id)
             return node.id
         raise self.fail(node, "the left side of a comparison must be a field name (a bare word)")
+
+    def operand(self, node: ast.AST, op: str) -> Any:
+        """A value fit for ``op``: an ordering needs a number (or quoted text, which orders as text),
+        ``in`` needs a list or quoted text; such a clause could otherwise never be true."""
+        value = self.value(node)
+        if op in ("<", "<=", ">", ">=") and (isinstance(node, ast.Name) or not isinstance(value, (int, float, str))):
+            raise self.fail(node, f"{op} compares with a number (a bare word is text: quote it to order text)")
+        if op in ("in", "not in") and not isinstance(value, (tuple, str)):
+            raise self.fail(node, f"{op} needs a parenthesised list, e.g. location in (home, work)")
+        return value
 
     def value(self, node: ast.AST) -> Any:
         if isinstance(node, ast.Constant) and isinstance(node.value, (int, float, str)) \

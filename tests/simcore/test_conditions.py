@@ -37,6 +37,11 @@ def test_a_bare_field_tests_its_truth_and_words_true_false_are_booleans():
     assert parse_condition("plugs_in == false")({"plugs_in": False})
 
 
+def test_quoted_text_may_be_ordered_and_searched():
+    assert parse_condition('day >= "2030-08-01"')({"day": "2030-08-02"})
+    assert parse_condition('to in "FACILITY:1 FACILITY:2"')({"to": "FACILITY:1"})
+
+
 def test_negative_numbers_and_quoted_text_with_symbols():
     assert parse_condition("delta < -1.5")({"delta": -2.0})
     assert parse_condition('to == "FACILITY:1"')({"to": "FACILITY:1"})
@@ -66,6 +71,9 @@ def test_fields_are_collected_and_checked_against_a_declaration():
     ("soc < 0.2 < 0.3 < 0.4", "chain"),
     ("0.2 > 0.1", "field name"),
     ("true", "expected a comparison"),
+    ("soc < low", "compares with a number"),
+    ("0.1 < soc < high", "compares with a number"),
+    ("soc in 0.2", "needs a parenthesised list"),
 ])
 def test_malformed_conditions_are_rejected_with_a_reason(text, why):
     with pytest.raises(ConditionError, match=why):
