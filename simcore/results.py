@@ -541,6 +541,13 @@ def _sweep_table(folder: Path, manifest: dict[str, Any]) -> tuple[pd.DataFrame, 
             units = {}
         merged = {**dict(units.get("series") or {}), **dict(units.get("columns") or {})}
         table["folder"] = [str(folder / run) for run in table["run"]]
+        # the sweep's fixed overrides (--set) are settings of every run, as they are for run folders:
+        # columns, so that runs from several folders are grouped by all they were run with
+        at = list(table.columns).index("variant") if "variant" in table.columns else 1
+        for path, value in (manifest.get("fixed") or {}).items():
+            if path not in table.columns:
+                table.insert(at, path, [value] * len(table))
+                at += 1
         return table, merged
     runs = [folder / r["folder"] for r in manifest.get("runs", []) if (folder / r["folder"]).is_dir()]
     if not runs:
