@@ -38,6 +38,20 @@ def split_key_path(path: str) -> list[str] | None:
     return parts
 
 
+class _Missing:
+    """The value of an option that was not given: messages read ``got nothing (not given)``."""
+
+    def __repr__(self) -> str:
+        return "nothing (not given)"
+
+    def __reduce__(self) -> str:
+        return "MISSING"
+
+
+#: pass as an InputError's value when a required option is missing (instead of None)
+MISSING = _Missing()
+
+
 class InputError(Exception):
     """Invalid user input: which file, where in it, what value, and what would be accepted.
 

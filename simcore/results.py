@@ -28,7 +28,9 @@ import os
 import platform
 import secrets
 import shutil
+import signal
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -172,18 +174,55 @@ class _Destination:
         os.rename(self.tmp, out)
         self.tmp = None
         if trash is not None:
-            shutil.rmtree(trash, ignore_errors=True)
+            remove_tree(trash)
 
     def abandon(self) -> None:
-        """Remove what this destination created (the hidden sibling, parents made for it)."""
-        if self.tmp is not None:
-            shutil.rmtree(self.tmp, ignore_errors=True)
-            self.tmp = None
-        for parent in reversed(self.created_parents):
-            try:
-                parent.rmdir()  # only if still empty
-            except OSError:
-                break
+        """Remove what this destination created (the hidden sibling, parents made for it).
+
+        A second Ctrl-C while this cleans up is held until it is done (it would otherwise break the
+        removal half-way and leave a hidden partial folder behind).
+        """
+        with sigint_deferred():
+            if self.tmp is not None:
+                shutil.rmtree(self.tmp, ignore_errors=True)
+                self.tmp = None
+            for parent in reversed(self.created_parents):
+                try:
+                    parent.rmdir()  # only if still empty
+                except OSError:
+                    break
+
+
+@contextmanager
+def sigint_deferred() -> Iterator[None]:
+    """Hold Ctrl-C (SIGINT) for the duration; one that arrived meanwhile is raised at the end.
+
+    For cleanup that must not stop half-way. Outside the main thread (signals cannot be handled there)
+    and where SIGINT is ignored, this does nothing.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.getsignal(signal.SIGINT)
+    if previous is signal.SIG_IGN or previous is None:
+        yield
+        return
+    received: list[int] = []
+    signal.signal(signal.SIGINT, lambda signum, frame: received.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if received and callable(previous):
+        previous(signal.SIGINT, None)  # the default handler raises KeyboardInterrupt here
+    elif received:
+        os.kill(os.getpid(), signal.SIGINT)  # SIG_DFL: end as the signal would have
+
+
+def remove_tree(path: Path) -> None:
+    """Remove a folder of ours whole, Ctrl-C held until it is gone."""
+    with sigint_deferred():
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def _check_writable_parent(path: Path, option: str, text: str) -> None:
@@ -511,6 +550,13 @@ def _sweep_table(folder: Path, manifest: dict[str, Any]) -> tuple[pd.DataFrame, 
             units = {}
         merged = {**dict(units.get("series") or {}), **dict(units.get("columns") or {})}
         table["folder"] = [str(folder / run) for run in table["run"]]
+        # the sweep's fixed overrides (--set) are settings of every run, as they are for run folders:
+        # columns, so that runs from several folders are grouped by all they were run with
+        at = list(table.columns).index("variant") if "variant" in table.columns else 1
+        for path, value in (manifest.get("fixed") or {}).items():
+            if path not in table.columns:
+                table.insert(at, path, [value] * len(table))
+                at += 1
         return table, merged
     runs = [folder / r["folder"] for r in manifest.get("runs", []) if (folder / r["folder"]).is_dir()]
     if not runs:

@@ -19,12 +19,13 @@ def cmd_analyze(args: argparse.Namespace) -> int:
                              seed=args.seed)
     print(format_analysis(analysis))
     out = args.out if args.out is not None else args.sweep / f"sensitivity-{analysis.design}-{args.kpi}.csv"
+    replaced = args.out is None and out.is_file()
     with new_file(out, replace_inside=None if args.out is not None else args.sweep) as tmp:
         table = analysis.table.assign(kpi=analysis.kpi, unit=analysis.unit, design=analysis.design,
                                       conf_level=analysis.conf_level, runs=analysis.runs,
                                       seeds_per_point=analysis.seeds_per_point)
         table.to_csv(tmp, index=False)
-    print(f"indices: {out}")
+    print(f"indices: {out}" + (" (replaced the earlier one)" if replaced else ""))
     return 0
 
 

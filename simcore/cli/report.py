@@ -31,6 +31,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     if report.skipped:
         note = f"{report.skipped} run(s) without results (failed, interrupted or not run) are left out"
         text = text if fmt != "md" else text + f"\n{note}\n"
+    if report.repeated:
+        note = (f"{report.repeated} run(s) repeating the settings and seed of another run (the same run in two "
+                "folders) are counted once")
+        text = text if fmt != "md" else text + f"\n{note}\n"
     if args.out is None:
         print(text, end="")
     else:

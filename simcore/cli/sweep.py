@@ -25,6 +25,12 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         from simcore.errors import InputError
 
         raise InputError("--scheduler", "scheduler", args.scheduler, "--scheduler together with --executor dask")
+    if args.seeds and len(set(args.seeds)) < len(args.seeds):
+        from simcore.errors import InputError
+
+        repeated = next(s for s in args.seeds if args.seeds.count(s) > 1)
+        raise InputError("--seeds", "seeds", repeated, "distinct seeds (the same scenario and seed give the same "
+                                                       "run: a repeated seed would only run it twice)")
     design = build_design(args.design, parse_grid(args.grid), [parse_param(p) for p in args.param], args.n,
                           seed=args.design_seed)
     plan = plan_sweep(args.scenario, design, parse_set(args.overrides), args.seeds or [None])
@@ -32,6 +38,9 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     workers = None if args.workers == "auto" else args.workers
     result = run_sweep(plan, out, executor=args.executor, workers=workers, scheduler=args.scheduler,
                        resume=args.resume, overwrite=args.overwrite, quiet=args.quiet)
+    if result.kept_earlier:
+        describe_result(result)
+        return 130
     if not args.quiet:
         print(shown_table(result.table, args.show))
     describe_result(result)

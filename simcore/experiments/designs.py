@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from simcore.errors import InputError
+from simcore.errors import MISSING, InputError
 from simcore.experiments.spec import BASE, Param
 
 DESIGNS = ("grid", "lhs", "sobol", "morris")
@@ -69,14 +69,14 @@ def build_design(kind: str, grid: dict[str, list[Any]], params: Sequence[Param],
         axes = dict(grid)
         if params:
             if n is None or n < 2:
-                raise InputError("--n", "n", n, "points per --param range for a grid design: a whole number >= 2")
+                raise InputError("--n", "n", MISSING if n is None else n, "points per --param range for a grid design: a whole number >= 2")
             for p in params:
                 axes[p.path] = list(p.levels) if p.categorical else _range_values(p, n)
         return Design(kind, _cross(axes, []), list(params), dict(grid), n, seed)
     if not params:
-        raise InputError("--param", "param", None, f"at least one --param PATH=LO:HI for a {kind} design")
+        raise InputError("--param", "param", MISSING, f"at least one --param PATH=LO:HI for a {kind} design")
     if n is None or n < 1:
-        raise InputError("--n", "n", n, f"the {kind} design's N: a whole number >= 1")
+        raise InputError("--n", "n", MISSING if n is None else n, f"the {kind} design's N: a whole number >= 1")
     sample = _sample(kind, params, n, seed)
     sampled = [{p.path: p.value(x) for p, x in zip(params, row, strict=True)} for row in sample.tolist()]
     return Design(kind, _cross(grid, sampled), list(params), dict(grid), n, seed, sample)

@@ -31,6 +31,7 @@ class Report:
     groups: list[str]
     baseline: str | None
     skipped: int                 # runs not ok (left out)
+    repeated: int = 0            # ok runs repeating a seed of their group (counted once)
 
 
 def settings_columns(table: pd.DataFrame, kpis: list[str]) -> list[str]:
@@ -46,7 +47,11 @@ def kpi_columns(table: pd.DataFrame) -> list[str]:
 
 
 def group_runs(table: pd.DataFrame, kpis: list[str]) -> dict[str, pd.DataFrame]:
-    """``{label: runs}``: runs with the same settings pooled over their seeds (a repeated seed: one each)."""
+    """``{label: runs}``: runs with the same settings pooled over their seeds, from whichever folder.
+
+    A seed repeated within a group (the same run found in two folders: same scenario, settings and
+    seed give identical results) is counted once, so it does not shrink the spread.
+    """
     shown = {c: table[c].map(_text) for c in settings_columns(table, kpis)}  # missing: "(as in scenario)"
     settings = [c for c, values in shown.items() if values.nunique() > 1]
     settings.sort(key=lambda c: (c != "scenario", c != "variant"))  # scenario, variant, then the paths
@@ -55,10 +60,7 @@ def group_runs(table: pd.DataFrame, kpis: list[str]) -> dict[str, pd.DataFrame]:
             else pd.Series([""] * len(table), index=table.index))
     for key in dict.fromkeys(keys):
         rows = table[keys == key]
-        if rows["seed"].duplicated().any():  # the same seed twice: not replicates, keep each run apart
-            for _, row in rows.iterrows():
-                groups[str(row["run"])] = rows.loc[[row.name]]
-            continue
+        rows = rows[~rows["seed"].map(_text).duplicated()]
         if settings:
             first = rows.iloc[0]
             label = ",".join(f"{c}={_text(first[c])}" if c != "variant" else str(first[c]) for c in settings)
@@ -111,7 +113,8 @@ def build_report(table: pd.DataFrame, units: dict[str, str], baseline: str | Non
                     row[f"{label}|diff"] = row[f"{label}|mean"] - base
                     row[f"{label}|ratio"] = row[f"{label}|mean"] / base if base else math.nan
         rows.append(row)
-    return Report(pd.DataFrame(rows), list(groups), baseline, int((table["status"] != "ok").sum()))
+    repeated = len(ok) - sum(len(g) for g in groups.values())
+    return Report(pd.DataFrame(rows), list(groups), baseline, int((table["status"] != "ok").sum()), repeated)
 
 
 def _text(value: Any) -> str:

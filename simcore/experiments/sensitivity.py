@@ -2,8 +2,9 @@
 
 * ``sobol`` designs: first-order (S1) and total (ST) Sobol indices (Saltelli/Jansen estimators);
 * ``morris`` designs: elementary-effect screening, mu* (mean absolute effect), mu and sigma;
-* ``lhs`` designs: first-order indices (S1) by RBD-FAST from the same points (no total indices: use
-  a sobol design for those).
+* ``lhs`` designs: first-order indices (S1) by RBD-FAST from the same points (a variance-based
+  estimator that works on any sample; a Latin hypercube has no Saltelli structure, so no total
+  indices: use a sobol design for those).
 
 Each with a bootstrap confidence interval (``conf_level``, default 95 %). Where every design point
 ran with several seeds, the KPI is averaged over the seeds first (the indices then describe the
@@ -13,7 +14,8 @@ combination is analysed on its own.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import warnings
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +33,10 @@ COLUMNS = {
     "lhs": ("S1", "S1_conf"),
 }
 
+#: below these N the bootstrap intervals say little (a note is printed): sobol base samples, morris
+#: trajectories, lhs points
+MEANINGFUL_N = {"sobol": 64, "morris": 10, "lhs": 100}
+
 
 @dataclass
 class Analysis:
@@ -44,6 +50,8 @@ class Analysis:
     seeds_per_point: int
     conf_level: float
     n: int | None
+    #: one-line remarks printed under the table (e.g. N too small for meaningful intervals)
+    notes: list[str] = field(default_factory=list)
 
 
 def analyze_sweep(folder: Path | str, kpi: str, conf_level: float = 0.95, num_resamples: int = 1000,
@@ -85,6 +93,7 @@ def analyze_sweep(folder: Path | str, kpi: str, conf_level: float = 0.95, num_re
         raise InputError(folder, "point", len(per_point), f"a multiple of the {n_sampled} sampled points, all present")
     grid_keys = [k for k in design.get("grid", {})]
     rows = []
+    warned: list[str] = []
     for g in range(len(per_point) // n_sampled):
         y = per_point.to_numpy(dtype=float)[g * n_sampled:(g + 1) * n_sampled]
         group = _group_label(table, g * n_sampled, grid_keys)
@@ -93,15 +102,28 @@ def analyze_sweep(folder: Path | str, kpi: str, conf_level: float = 0.95, num_re
         if np.ptp(y) == 0.0:
             raise InputError("--kpi", "kpi", kpi, f"a KPI that varies over the design (it is {y[0]:g} in every run"
                                                   f"{' of ' + group if group else ''}; nothing to attribute)")
-        result = _analyze(kind, problem, sample, y, conf_level, num_resamples, seed)
+        with warnings.catch_warnings(record=True) as caught, np.errstate(all="ignore"):
+            warnings.simplefilter("always")  # SALib's and numpy's warnings become a note, never raw stderr
+            result = _analyze(kind, problem, sample, y, conf_level, num_resamples, seed)
+        warned += [str(w.message).splitlines()[0] for w in caught]
         for i, name in enumerate(problem["names"]):
             row: dict[str, Any] = {"group": group} if grid_keys else {}
             row["param"] = name
             row.update({c: float(result[c][i]) for c in COLUMNS[kind]})
             rows.append(row)
     units = _units(folder)
-    return Analysis(kpi, units.get(kpi, ""), kind, pd.DataFrame(rows), len(table), seeds_per_point, conf_level,
-                    design.get("n"))
+    frame = pd.DataFrame(rows)
+    notes = []
+    n = design.get("n")
+    conf_cols = [c for c in COLUMNS[kind] if c.endswith("_conf")]
+    without = int((~np.isfinite(frame[conf_cols].to_numpy(dtype=float))).any(axis=1).sum())
+    if (n is not None and n < MEANINGFUL_N[kind]) or without or warned:
+        why = [f"N={n} is small for meaningful intervals (use --n {MEANINGFUL_N[kind]} or more)"
+               if n is not None and n < MEANINGFUL_N[kind] else "",
+               f"{without} row(s) without an interval" if without else "",
+               f"SALib/numpy warned: {warned[0]}" if warned else ""]
+        notes.append("note: " + "; ".join(w for w in why if w))
+    return Analysis(kpi, units.get(kpi, ""), kind, frame, len(table), seeds_per_point, conf_level, n, notes)
 
 
 def _analyze(kind: str, problem: dict[str, Any], x: np.ndarray, y: np.ndarray, conf_level: float,
@@ -171,5 +193,6 @@ def format_analysis(analysis: Analysis) -> str:
         b, b_conf = rest
         shown[b] = [f"{v:.3f} +/- {c:.3f}" for v, c in zip(t[b], t[b_conf], strict=True)]
     lines.append(shown.to_string(index=False))
+    lines.extend(analysis.notes)
     return "\n".join(lines)
 

@@ -20,6 +20,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
+import secrets
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -34,7 +36,9 @@ from simcore.experiments.spec import BASE, RunSpec, folder_name
 from simcore.experiments.table import TABLE_FILES, build_table, table_units
 from simcore.experiments.worker import (STATUS_CANCELLED, STATUS_FAILED, STATUS_INTERRUPTED, STATUS_OK, Job,
                                         Outcome)
-from simcore.results import MANIFEST, RESULTS_FORMAT, check_destination, dump_json, read_manifest, to_jsonable
+from simcore.results import (MANIFEST, PLOT_SUFFIXES, PLOTS_DIR, RESULTS_FORMAT, check_destination, dump_json,
+                             foreign_entries, read_manifest, remove_tree, to_jsonable)
+from simcore.results import _umask
 
 #: what a sweep folder's own manifest says it is (its runs are results folders inside it)
 SWEEP_KIND = "sweep"
@@ -68,6 +72,8 @@ class SweepResult:
     failed: list[str]
     not_written: list[str]
     interrupted: bool = False
+    #: interrupted while replacing an earlier sweep (--overwrite): the earlier sweep was kept as it was
+    kept_earlier: bool = False
 
 
 def plan_sweep(scenario_file: str | Path, design: Design, fixed: dict[str, Any] | None = None,
@@ -125,18 +131,89 @@ def value_at(scenario: dict[str, Any], path: str) -> Any:
 # The sweep folder
 
 
-def open_sweep_folder(out: Path, overwrite: bool = False) -> None:
-    """Check that ``out`` is a new path or an earlier sweep folder of ours, and mark a new one as ours.
+#: hidden leftovers of ours inside a sweep folder: a run folder or a sweep file being built
+#: (``.NAME.partial-XXXXXXXX``) or an earlier run folder being replaced (``.NAME.old-XXXXXXXX``)
+_STALE = re.compile(r"^\.(r\d{3,}[^/]*|kpis\.csv|kpis\.parquet|units\.json|manifest\.json|design\.parquet)"
+                    r"\.(partial|old)-[A-Za-z0-9_]{6,}$")
 
-    Runs land in their own results folders inside it; an existing run folder is replaced only with
-    ``overwrite`` (each one checked as any results folder is).
+
+def check_sweep_out(out: Path, *, resume: bool = False, overwrite: bool = False) -> str:
+    """Whether sweep results may go to ``out``, and how; nothing is written.
+
+    ``new`` (a new path), ``continue`` (an earlier sweep folder with ``resume``) or ``replace`` (an
+    earlier sweep folder with ``overwrite`` and no ``resume``: only if everything in it is ours).
+    Anything else is refused: an earlier sweep folder without either option, a folder of the user's.
     """
     out = Path(out)
-    if is_sweep_folder(out):
-        return
-    check_destination(out, overwrite=False)  # refuses any existing path that is not ours
-    out.mkdir(parents=True)
-    dump_json({"format": RESULTS_FORMAT, "kind": SWEEP_KIND, "files": []}, out / MANIFEST)
+    if not is_sweep_folder(out):
+        check_destination(out, overwrite=False)  # refuses any existing path that is not ours
+        if out.exists():  # a run's results folder, say: not a sweep, so not ours to add runs to
+            raise InputError("--out", "--out", str(out), "a new folder, or an earlier sweep folder (this one is the "
+                                                         "results folder of a single run)")
+        return "new"
+    if resume:
+        return "continue"
+    if not overwrite:
+        raise InputError("--out", "--out", str(out), "a new folder; this is an earlier sweep: use --resume to "
+                                                     "continue it or --overwrite to replace it")
+    real, cwd = out.resolve(), Path.cwd().resolve()
+    if real == cwd or real in cwd.parents:
+        raise InputError("--out", "--out", str(out), "a sweep folder that is not the working directory or one of its "
+                                                     "parents (it would be replaced)")
+    foreign = sweep_foreign_entries(out)
+    if foreign:
+        raise InputError("--out", "--out", str(out),
+                         f"a sweep folder holding only what evcycle wrote: it also holds {foreign[0]!r}"
+                         f"{f' and {len(foreign) - 1} more' if len(foreign) > 1 else ''}, which are not ours; "
+                         "move them out or choose a new folder name")
+    return "replace"
+
+
+def sweep_foreign_entries(out: Path) -> list[str]:
+    """Entries of a sweep folder that are not ours: ours are its manifest and the files it lists, run
+    folders (each holding only its results), ``sensitivity-*.csv`` of ``analyze``, plots and hidden
+    leftovers of an interrupted sweep."""
+    manifest = read_manifest(out) or {}
+    listed = {str(f) for f in manifest.get("files") or []} | {MANIFEST}
+    foreign = []
+    for entry in sorted(out.iterdir(), key=lambda p: p.name):
+        name = entry.name
+        if entry.is_symlink():
+            foreign.append(name)
+        elif entry.is_file() and (name in listed or (name.startswith("sensitivity-") and name.endswith(".csv"))
+                                  or _STALE.match(name)):
+            continue
+        elif entry.is_dir() and _STALE.match(name):
+            continue
+        elif entry.is_dir() and name == PLOTS_DIR:
+            foreign += [f"{name}/{p.name}" for p in sorted(entry.iterdir())
+                        if p.is_symlink() or not p.is_file() or p.suffix not in PLOT_SUFFIXES]
+        elif entry.is_dir() and (run := read_manifest(entry)) is not None and run.get("kind") is None:
+            foreign += [f"{name}/{p}" for p in foreign_entries(entry, run)]
+        else:
+            foreign.append(name)
+    return foreign
+
+
+def remove_stale_partials(out: Path) -> list[str]:
+    """Remove hidden leftovers of ours (a run folder or table file an interrupted sweep was building)."""
+    removed = []
+    for entry in sorted(out.iterdir(), key=lambda p: p.name):
+        if _STALE.match(entry.name) and not entry.is_symlink():
+            if entry.is_dir():
+                remove_tree(entry)
+            else:
+                entry.unlink(missing_ok=True)
+            removed.append(entry.name)
+    return removed
+
+
+def _new_sweep_folder(out: Path, at: Path | None = None) -> Path:
+    """Create the sweep folder (at ``out``, or at the hidden sibling ``at``) and mark it as ours."""
+    folder = at if at is not None else out
+    folder.mkdir(parents=True, exist_ok=at is not None)
+    _write_atomic(folder / MANIFEST, lambda p: dump_json({"format": RESULTS_FORMAT, "kind": SWEEP_KIND, "files": []}, p))
+    return folder
 
 
 def is_sweep_folder(folder: Path | str) -> bool:
@@ -150,6 +227,7 @@ def _write_atomic(path: Path, write: Any) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.partial-", dir=path.parent)
     os.close(fd)
     try:
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; the sweep's files are ordinary ones
         write(Path(tmp))
         os.replace(tmp, path)
     except BaseException:
@@ -236,43 +314,62 @@ def run_sweep(plan: SweepPlan, out: Path | str, *, executor: str = "local", work
     from simcore.experiments.executors import make_executor
 
     out = Path(out)
-    open_sweep_folder(out, overwrite=overwrite)
+    mode = check_sweep_out(out, resume=resume, overwrite=overwrite)  # refuses before anything is written
     outcomes: dict[int, Outcome] = {}
-    jobs: list[Job] = []
+    todo: list[tuple[RunSpec, str, bool]] = []
     earlier: list[str] = []
     ship = executor == "dask"
     sweep_note = {"folder": str(out), "scenario_file": plan.scenario_file}
     for spec, name, resolved in zip(plan.runs, plan.folders, plan.resolved, strict=True):
         folder = out / name
-        state = _state_on_disk(folder, resolved)
-        if state == STATUS_OK and resume:
+        state = _state_on_disk(folder, resolved) if mode == "continue" else None
+        if state == STATUS_OK:
             outcomes[spec.index] = _outcome_from_disk(spec, folder)
             earlier.append(name)
             continue
-        replace = state is not None and (overwrite or (resume and state == STATUS_FAILED))
-        if state == "other" and resume and not overwrite:
+        replace = state is not None and (overwrite or state == STATUS_FAILED)
+        if state == "other" and not overwrite:
             raise InputError("--resume", name, str(folder),
                              "run folders that hold the same run (this one holds another scenario, variant, "
                              "override or seed); use --overwrite to replace it, or a new --out")
-        check_destination(folder, overwrite=replace)  # refuse before any run starts, not after some finished
-        jobs.append(Job(plan.scenario_data, plan.scenario_file, spec, str(folder.resolve()), replace=replace,
-                        ship=ship, capture=not ship, sweep_manifest=sweep_note,
-                        import_modules=tuple(import_modules)))
-    _write_sweep_files(out, plan, None, None)
-    by_index = {job.spec.index: job for job in jobs}
+        if mode == "continue":
+            check_destination(folder, overwrite=replace)  # refuse before any run starts, not after some finished
+        todo.append((spec, name, replace))
 
     adaptive = workers is None
     if workers is None:
         workers = available_cores() if executor != "dask" else 2
-    workers_used = max(1, min(workers, len(jobs))) if executor != "dask" else workers
+    workers_used = max(1, min(workers, len(todo))) if executor != "dask" else workers
+    # connect (a Dask scheduler) before creating anything: a bad address writes nothing
+    runner = (make_executor(executor, workers_used, scheduler, [*plan.component_modules, *import_modules],
+                            start_method, adaptive=adaptive) if todo else None)
+    build = out
+    try:
+        if mode == "new":
+            _new_sweep_folder(out)
+        elif mode == "replace":  # built beside the earlier sweep, which stays whole until this one ends
+            build = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+            os.chmod(build, 0o777 & ~_umask())
+            _new_sweep_folder(out, at=build)
+        else:
+            remove_stale_partials(out)
+    except BaseException:
+        if runner is not None:
+            runner.close()
+        if build != out:
+            remove_tree(build)
+        raise
+    jobs = [Job(plan.scenario_data, plan.scenario_file, spec, str((build / name).resolve()), replace=replace,
+                ship=ship, capture=not ship, sweep_manifest=sweep_note, import_modules=tuple(import_modules))
+            for spec, name, replace in todo]
+    by_index = {job.spec.index: job for job in jobs}
+
     progress = ProgressLine(len(plan.runs), len(earlier), workers_used, stream=stream, quiet=quiet)
     written: list[str] = []
     interrupted = False
-    runner = None
     try:
-        if jobs:
-            runner = make_executor(executor, workers_used, scheduler, [*plan.component_modules, *import_modules],
-                                   start_method, adaptive=adaptive)
+        _write_sweep_files(build, plan, None, None)
+        if runner is not None:
             progress.start(runner.name)
             for outcome in runner.outcomes(jobs):
                 outcomes[outcome.index] = _land(outcome, by_index)
@@ -283,11 +380,19 @@ def run_sweep(plan: SweepPlan, out: Path | str, *, executor: str = "local", work
             for outcome in runner.stop():
                 if outcome.index not in outcomes or outcomes[outcome.index].status != STATUS_OK:
                     outcomes[outcome.index] = _land(outcome, by_index)
+    except BaseException:
+        if build != out:
+            remove_tree(build)
+        raise
     finally:
         progress.finish()
         if runner is not None:
             runner.close()
 
+    if interrupted and build != out:  # --overwrite replaces the earlier sweep only once the new one has ended
+        remove_tree(build)
+        table = build_table(plan.runs, plan.folders, {})
+        return SweepResult(out, table, [], [], [], list(plan.folders), True, kept_earlier=True)
     if interrupted:  # what is on disk decides: a run may have finished as the interrupt arrived
         for spec, name, resolved in zip(plan.runs, plan.folders, plan.resolved, strict=True):
             current = outcomes.get(spec.index)
@@ -300,13 +405,35 @@ def run_sweep(plan: SweepPlan, out: Path | str, *, executor: str = "local", work
         if o is not None and o.status == STATUS_OK and name not in earlier:
             written.append(name)
     table = build_table(plan.runs, plan.folders, outcomes)
-    units = table_units(table, outcomes, _series_units(out, plan.folders, outcomes))
-    _write_sweep_files(out, plan, table, units)
+    units = table_units(table, outcomes, _series_units(build, plan.folders, outcomes))
+    try:
+        _write_sweep_files(build, plan, table, units)
+        if build != out:
+            _swap_in(build, out)
+    except BaseException:
+        if build != out:
+            remove_tree(build)
+        raise
     failed = [plan.folders[i] for i, o in sorted(outcomes.items()) if o.status == STATUS_FAILED]
     not_written = [name for spec, name in zip(plan.runs, plan.folders, strict=True)
                    if outcomes.get(spec.index) is None
                    or outcomes[spec.index].status in (STATUS_CANCELLED, STATUS_INTERRUPTED)]
     return SweepResult(out, table, written, earlier, failed, not_written, interrupted)
+
+
+def _swap_in(build: Path, out: Path) -> None:
+    """Replace the earlier sweep at ``out`` by the finished one built at ``build`` (checked again: it must
+    still hold only what is ours). The earlier one is renamed aside first, then removed."""
+    from simcore.results import sigint_deferred
+
+    if not is_sweep_folder(out) or sweep_foreign_entries(out):
+        raise InputError("--out", "--out", str(out), "an earlier sweep folder that still holds only our results (it "
+                                                     f"changed during the sweep; the new sweep is kept in {build})")
+    trash = out.with_name(f".{out.name}.old-{secrets.token_hex(4)}")
+    with sigint_deferred():  # never between the two renames
+        os.rename(out, trash)
+        os.rename(build, out)
+    remove_tree(trash)
 
 
 def available_cores() -> int:
@@ -341,6 +468,10 @@ def describe_result(result: SweepResult, stream: TextIO | None = None) -> None:
     def names(items: list[str]) -> str:
         return ", ".join(items) if len(items) <= 12 else f"{', '.join(items[:5])}, ... , {', '.join(items[-5:])}"
 
+    if result.kept_earlier:
+        print(f"interrupted: the earlier sweep in {result.out} was kept as it was (--overwrite replaces it only "
+              "when the new sweep ends); nothing of this sweep was kept", file=stream)
+        return
     if result.interrupted:
         print(f"interrupted: {len(result.written)} run folder(s) written in {result.out} by this sweep"
               + (f": {names(result.written)}" if result.written else ""), file=stream)

@@ -48,6 +48,11 @@ def build_table(runs: Sequence[RunSpec], folders: Sequence[str], outcomes: dict[
             converted = pd.to_numeric(table[col], errors="coerce")
             if converted.notna().sum() == table[col].notna().sum():
                 table[col] = converted
+    for col in kpi_names:  # whole-number KPIs stay whole numbers when some runs have none (failed ones)
+        values = [outcome.kpis.get(col) for outcome in outcomes.values() if col in outcome.kpis]
+        if (values and table[col].isna().any()
+                and all(isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)) for v in values)):
+            table[col] = table[col].astype("Int64")
     return table
 
 

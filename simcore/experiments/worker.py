@@ -35,6 +35,7 @@ STATUS_NOT_RUN = "not run"
 OUTPUT_LOG = "output.log"
 
 _cancel_event: Any = None  # a multiprocessing Event set by the sweep on Ctrl-C (worker processes only)
+_sigint_seen = False  # Ctrl-C arrived during the current run: whatever it turned into, the run was interrupted
 
 
 @dataclass(frozen=True)
@@ -84,14 +85,18 @@ def init_worker(modules: tuple[str, ...], cancel_event: Any) -> None:
 def execute(job: Job) -> Outcome:
     """Run ``job.spec`` and write (or ship) its results folder; report the outcome, never raise for the run."""
     import importlib
+    import threading
 
+    global _sigint_seen
     spec = job.spec
     if _cancel_event is not None and _cancel_event.is_set():
         return Outcome(spec.index, job.folder, STATUS_CANCELLED)
     for name in job.import_modules:
         importlib.import_module(name)
     in_worker = _cancel_event is not None
-    previous = signal.signal(signal.SIGINT, signal.default_int_handler) if in_worker else None
+    _sigint_seen = False
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, _on_sigint_in_worker if in_worker else _on_sigint) if main_thread else None
     started = time.perf_counter()
     try:
         return _execute(job, started)
@@ -99,7 +104,23 @@ def execute(job: Job) -> Outcome:
         return Outcome(spec.index, job.folder, STATUS_INTERRUPTED, time.perf_counter() - started)
     finally:
         if previous is not None:
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            signal.signal(signal.SIGINT, signal.SIG_IGN if in_worker else previous)
+
+
+def _on_sigint(signum: int, frame: Any) -> None:
+    """Ctrl-C during a run (the sweep's own process): remember it, then stop the run."""
+    global _sigint_seen
+    _sigint_seen = True
+    raise KeyboardInterrupt
+
+
+def _on_sigint_in_worker(signum: int, frame: Any) -> None:
+    """Ctrl-C reaches a worker twice (from the terminal, and from the sweep stopping it): the first stops
+    the run, later ones are ignored so that the cleanup of its partial folder is never cut short."""
+    global _sigint_seen
+    _sigint_seen = True
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    raise KeyboardInterrupt
 
 
 def _execute(job: Job, started: float) -> Outcome:
@@ -117,9 +138,13 @@ def _execute(job: Job, started: float) -> Outcome:
             except KeyboardInterrupt:
                 raise
             except BaseException as exc:  # noqa: BLE001 (any failure of one run is that run's status)
+                if _sigint_seen:  # Ctrl-C that surfaced as another error (e.g. an OSError of cut-short I/O)
+                    raise KeyboardInterrupt from exc
                 status, error = STATUS_FAILED, f"{type(exc).__name__}: {exc}"
                 trace = traceback.format_exc()
         wall = time.perf_counter() - started
+        if status == STATUS_OK:  # one source for a run's wall time: its manifest (the table and --resume agree)
+            wall = float(((read_manifest(target) or {}).get("wall_time_s") or {}).get("total", wall))
         if status == STATUS_FAILED:
             _write_failed(job, target, error, trace, log_path, wall)
         outcome = Outcome(spec.index, job.folder, status, wall, error=error)

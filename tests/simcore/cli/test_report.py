@@ -72,3 +72,30 @@ def test_run_folders_are_labelled_by_an_override_only_one_of_them_has(tmp_path, 
     assert main(["report", str(tmp_path / "a"), str(tmp_path / "b"), "--kpi", "pulse.*"]) == 0
     head = capsys.readouterr().out.splitlines()[0]
     assert "pulse.level_mw=(as in scenario)" in head and "pulse.level_mw=5" in head
+
+
+def test_runs_with_the_same_settings_pool_across_folders(tmp_path, capsys):
+    scen = tmp_path / "toy.yaml"
+    scen.write_text(yaml.safe_dump(toy_scenario(variants={"high": {"pulse.level_mw": 5.0}})), encoding="utf-8")
+    for out, seeds in (("g1", ["1", "2", "3"]), ("d0", ["2", "3", "4"])):  # seeds 2 and 3 in both
+        assert main(["sweep", str(scen), "--grid", "variant=base,high", "--set", "clock.days=1", "--seeds", *seeds,
+                     "--workers", "1", "--quiet", "--out", str(tmp_path / out)]) == 0
+    capsys.readouterr()
+    assert main(["report", str(tmp_path / "g1"), str(tmp_path / "d0"), "--kpi", "pulse.energy_mwh",
+                 "--format", "csv"]) == 0
+    row = pd.read_csv(pd.io.common.StringIO(capsys.readouterr().out)).iloc[0]
+    groups = sorted(c.split("|")[0] for c in row.index if c.endswith("|mean"))
+    assert groups == ["base", "high"] and row["base|n"] == 4 and row["high|n"] == 4  # seeds 1-4, each once
+
+
+def test_a_sweeps_fixed_overrides_set_its_runs_apart_from_other_folders(tmp_path, capsys):
+    scen = tmp_path / "toy.yaml"
+    scen.write_text(yaml.safe_dump(toy_scenario()), encoding="utf-8")
+    for out, level in (("a", "1"), ("b", "2")):
+        assert main(["sweep", str(scen), "--set", f"pulse.level_mw={level}", "--seeds", "1", "2", "--workers", "1",
+                     "--quiet", "--out", str(tmp_path / out)]) == 0
+    capsys.readouterr()
+    assert main(["report", str(tmp_path / "a"), str(tmp_path / "b"), "--kpi", "pulse.energy_mwh",
+                 "--format", "csv"]) == 0
+    row = pd.read_csv(pd.io.common.StringIO(capsys.readouterr().out)).iloc[0]
+    assert sorted(c for c in row.index if c.endswith("|n")) == ["pulse.level_mw=1|n", "pulse.level_mw=2|n"]

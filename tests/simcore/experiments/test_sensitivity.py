@@ -91,3 +91,26 @@ def test_analyze_refuses_what_it_cannot_analyse(tmp_path, capsys):
     assert "f.y" in capsys.readouterr().err
     assert main(["analyze", str(tmp_path), "--kpi", "f.y"]) == 2
     assert "sweep folder" in capsys.readouterr().err
+
+
+def test_too_few_points_give_a_note_and_no_raw_warnings(tmp_path, capfd):
+    scen = _scenario(tmp_path)
+    out = tmp_path / "lhs"
+    assert main(["sweep", str(scen), "--design", "lhs", "--param", f"f.x1=-{PI}:{PI}", "--n", "8", "--out", str(out),
+                 "--quiet"]) == 0
+    capfd.readouterr()
+    assert main(["analyze", str(out), "--kpi", "f.y"]) == 0
+    printed, err = capfd.readouterr()
+    assert "Warning" not in err and "warn" not in err.lower()
+    note = [line for line in printed.splitlines() if line.startswith("note:")]
+    assert len(note) == 1 and "N=8 is small for meaningful intervals" in note[0]
+
+
+def test_analyze_says_when_it_replaces_its_earlier_indices(tmp_path, capsys):
+    scen = _scenario(tmp_path)
+    out = tmp_path / "sob"
+    assert main(["sweep", str(scen), "--design", "sobol", *PARAMS, "--n", "8", "--out", str(out), "--quiet"]) == 0
+    assert main(["analyze", str(out), "--kpi", "f.y"]) == 0
+    assert "(replaced" not in capsys.readouterr().out
+    assert main(["analyze", str(out), "--kpi", "f.y"]) == 0
+    assert "sensitivity-sobol-f.y.csv (replaced the earlier one)" in capsys.readouterr().out

@@ -190,3 +190,25 @@ def test_auto_workers_keep_short_runs_in_this_process(tmp_path):
     stream = io.StringIO()
     result = run_sweep(_plan(_scenario(tmp_path), ["pulse.level_mw=1,2,3"]), tmp_path / "s", stream=stream)
     assert list(result.table["status"]) == ["ok"] * 3 and "serial if the runs are short" in stream.getvalue()
+
+
+def test_whole_number_kpis_stay_whole_numbers_when_a_run_failed(tmp_path):
+    scen = _scenario(tmp_path, trouble={"type": "test_trouble"})
+    assert main(["sweep", str(scen), "--grid", "trouble.mode=none,fail", "--workers", "1", "--quiet",
+                 "--out", str(tmp_path / "s")]) == 1
+    lines = (tmp_path / "s" / "kpis.csv").read_text().splitlines()
+    header = lines[0].split(",")
+    ok = dict(zip(header, lines[1].split(","), strict=False))
+    assert ok["trouble.ticks"] == "96" and ok["status"] == "ok"
+    assert str(pd.read_parquet(tmp_path / "s" / "kpis.parquet")["trouble.ticks"].dtype) == "Int64"
+
+
+def test_a_kept_runs_wall_time_is_the_same_after_resume(tmp_path):
+    scen = _scenario(tmp_path)
+    args = ["sweep", str(scen), "--grid", "pulse.level_mw=1,2", "--workers", "1", "--quiet", "--out", str(tmp_path / "s")]
+    assert main(args) == 0
+    first = pd.read_csv(tmp_path / "s" / "kpis.csv")["wall_s"].tolist()
+    manifest = json.loads((tmp_path / "s" / "r000-s7" / "manifest.json").read_text())
+    assert first[0] == pytest.approx(manifest["wall_time_s"]["total"], rel=1e-12)
+    assert main([*args, "--resume"]) == 0
+    assert pd.read_csv(tmp_path / "s" / "kpis.csv")["wall_s"].tolist() == first

@@ -4,6 +4,7 @@ one that takes a while per tick."""
 from __future__ import annotations
 
 import os
+import signal
 import time
 from typing import Any, Literal
 
@@ -13,9 +14,11 @@ from simcore import Component, ComponentParams, register
 
 
 class TroubleParams(ComponentParams):
-    mode: Literal["none", "fail", "interrupt", "chatter", "die"] = Field(
+    mode: Literal["none", "fail", "interrupt", "chatter", "die", "sigint", "sigint_then_oserror"] = Field(
         "none", description="what happens at the first tick (chatter: write to file descriptors 1 and 2, as C "
-                            "libraries do; die: end the process at once, as the OOM killer would)")
+                            "libraries do; die: end the process at once, as the OOM killer would; sigint: Ctrl-C "
+                            "to this process; sigint_then_oserror: Ctrl-C that surfaces as an OSError, as I/O cut "
+                            "short does)")
     sleep_s: float = Field(0.0, ge=0, description="wall seconds to sleep per tick (s)")
 
 
@@ -36,6 +39,15 @@ class Trouble(Component):
             raise KeyboardInterrupt
         if self.params.mode == "die":
             os._exit(9)
+        if self.params.mode == "sigint":
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(5)  # the signal arrives before this ends
+        if self.params.mode == "sigint_then_oserror":
+            try:
+                os.kill(os.getpid(), signal.SIGINT)
+                time.sleep(5)
+            except KeyboardInterrupt:
+                raise OSError(9, "Bad file descriptor") from None
         if self.params.mode == "chatter" and tick == 0:
             os.write(1, b"Running SomeSolver 1.0: Copyright (c)\n")
             os.write(2, b"a warning from C\n")
