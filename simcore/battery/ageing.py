@@ -862,7 +862,8 @@ def _clipped_rates(law, temp_k, soc, dod, efc, c_chg, c_mean, soc_min, soc_max, 
     else:
         part = f * steps
         g = np.where((f < 1.0) & (part > 0), part / np.maximum(np.ceil(part - 1e-9), 1.0), 1.0)
-    k_cal_j, prep_j = law.cal_prep(np.broadcast_to(temp_k, soc_j.shape), soc_j)
+    # temperature is the same for every anchor: (1, rows), so its Arrhenius factors are taken once per row
+    k_cal_j, prep_j = law.cal_prep(np.reshape(np.broadcast_to(temp_k, m), (1,) + m), soc_j)
     k_j = law.cyc_eval(prep_j, dod_j, c_chg * g, c_mean * f)
     wx = w * (efc * f)
     x_tot = wx.sum(axis=0)
