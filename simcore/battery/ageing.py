@@ -28,11 +28,13 @@ trajectory is stretched by ``1/q`` about its first sample and clipped to [0, 1].
 :mod:`simcore.battery.profile` replays a full series that way (the reference path).
 
 The fast path :func:`age_batteries` takes one day's aggregates per battery. It applies the same
-capacity scaling and, in conservation mode, the stretch: since a day's first sample is an arbitrary
-point of its cycle (BLAST-Lite's windows drift through the day), the stretch is averaged over anchors
-drawn from the day's SOC distribution (three levels matched to its minimum, maximum, mean and
-variance). Clipping at 0 and 1 shortens the swing, the cycle count and, when the charge happens in
-few samples, the charging rate (``charge_steps``); these are followed per anchor.
+capacity scaling and, in conservation mode, the stretch about anchors standing for the windows' first
+samples: on days of at most one EFC BLAST-Lite's windows close by time and drift through the day, so
+the anchor is drawn from the day's SOC distribution (:func:`soc_shape`: atoms at its ends plus a
+uniform part, fitted to mean and variance); on busier days they close on rainflow cycle ends, so the
+anchors are the day's minimum and maximum. Per anchor the day's SOC distribution is stretched and
+clipped; both laws are evaluated at its mean, its range is the DOD, and the cycle count and, when the
+charge happens in few samples, the charging rate (``charge_steps``) shrink with the clipped share.
 """
 
 from __future__ import annotations
@@ -48,6 +50,9 @@ T_REF_K = 298.15
 KELVIN = 273.15
 HOURS_PER_DAY = 24.0
 MIN_Q = 0.05  # relative capacity below which the stretch of conservation mode is capped (1/q <= 20)
+#: BLAST-Lite's default window_max_efc: above this many EFC a day, its windows close on cycle ends
+#: (a day of exactly one full cycle counts as one: there rounding decides, see docs/battery.md)
+WINDOW_MAX_EFC = 1.0 + 1e-6
 WORK_MIN_LEN = 4096  # arrays at least this long use reusable work arrays in the fast path
 
 
@@ -665,18 +670,19 @@ def _interp_on_q_table(q: np.ndarray, *tables: np.ndarray) -> list[np.ndarray]:
 _TABLES: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
 
 
-def _q_tables(law: AgeingLaw, prep: tuple, a: dict, conserve: bool) -> tuple[np.ndarray, np.ndarray]:
-    """Cycle coefficient and effective cycles at every :data:`Q_TABLE` point for one uniform duty
-    (kept for the duty's next step: second-life applications repeat theirs)."""
+def _q_tables(law: AgeingLaw, k_cal: float, prep: tuple, a: dict, conserve: bool) -> tuple[np.ndarray, ...]:
+    """Calendar coefficient, cycle coefficient and effective cycles at every :data:`Q_TABLE` point for
+    one uniform duty (kept for the duty's next step: second-life applications repeat theirs)."""
     duty = {k: (None if v is None else _compact(v)) for k, v in a.items()}
     key = (id(law), conserve, tuple(sorted(duty.items())))
     tables = _TABLES.get(key)
     if tables is None:
         if len(_TABLES) > 64:
             _TABLES.clear()
-        k_tab, x_tab = _cycle_terms(law, prep, Q_TABLE.copy(), duty, conserve, None)
-        tables = _TABLES[key] = (np.array(np.broadcast_to(k_tab, Q_TABLE.shape)),
-                                 np.array(np.broadcast_to(x_tab, Q_TABLE.shape)))
+        k_tab, x_tab, kc_tab = _cycle_terms(law, k_cal, prep, Q_TABLE.copy(), duty, conserve, None)
+        kc_tab = k_cal if kc_tab is None else kc_tab
+        tables = _TABLES[key] = tuple(np.array(np.broadcast_to(v, Q_TABLE.shape), dtype=float)
+                                      for v in (kc_tab, k_tab, x_tab))
     return tables
 
 
@@ -700,19 +706,22 @@ def _advance(law: AgeingLaw, cal: np.ndarray, cyc: np.ndarray, a: dict, conserve
     temp_k = np.add(temp_c, KELVIN, out=w("adv.tk")) if np.ndim(temp_c) else temp_c + KELVIN
     soc, dt = _compact(a["soc_mean"]), _compact(a["dt_days"])
     k_cal, prep = law.cal_prep(temp_k, soc)
-    new_cal = advance_power_state(cal, dt, k_cal, law.p_cal)
     q = np.subtract(1.0, cal, out=w("adv.q"))
     q -= cyc
     np.maximum(q, MIN_Q, out=q)
     if np.size(q) >= TABLE_MIN_ROWS and _uniform(a):
-        k_cyc, x_eff = _interp_on_q_table(q, *_q_tables(law, prep, a, conserve))
+        k_cal_tab, k_cyc, x_eff = _interp_on_q_table(q, *_q_tables(law, float(k_cal), prep, a, conserve))
+        k_cal = k_cal_tab if conserve else k_cal
     else:
-        k_cyc, x_eff = _cycle_terms(law, prep, q, a, conserve, w)
+        k_cyc, x_eff, k_cal_eff = _cycle_terms(law, k_cal, prep, q, a, conserve, w)
+        k_cal = k_cal if k_cal_eff is None else k_cal_eff
+    new_cal = advance_power_state(cal, dt, k_cal, law.p_cal)
     return new_cal, advance_power_state(cyc, x_eff, k_cyc, law.p_cyc)
 
 
-def _cycle_terms(law: AgeingLaw, prep: tuple, q: np.ndarray, a: dict, conserve: bool, w) -> tuple:
-    """Cycle coefficient and effective cycle count of one step for rows at relative capacity ``q``."""
+def _cycle_terms(law: AgeingLaw, k_cal, prep: tuple, q: np.ndarray, a: dict, conserve: bool, w) -> tuple:
+    """Cycle coefficient, effective cycle count and calendar coefficient (None: ``k_cal`` unchanged) of
+    one step for rows at relative capacity ``q``."""
     soc, dod, efc = _compact(a["soc_mean"]), _compact(a["dod"]), a["efc"]
     c_chg, dt = _compact(a["c_chg"]), _compact(a["dt_days"])
     if np.ndim(efc) == 0:
@@ -727,7 +736,7 @@ def _cycle_terms(law: AgeingLaw, prep: tuple, q: np.ndarray, a: dict, conserve: 
         c_mean = efc * (2.0 / HOURS_PER_DAY) / np.maximum(dt, 1e-12)
     if not conserve:
         # the same SOC swing moves fewer ampere-hours of a faded cell
-        return law.cyc_eval(prep, dod, c_chg * q, c_mean * q), efc * q
+        return law.cyc_eval(prep, dod, c_chg * q, c_mean * q), efc * q, None
     r = np.divide(1.0, q, out=w("adv.r"))
     soc_max = _compact(a["soc_max"])
     if soc_max is None and n:
@@ -744,56 +753,124 @@ def _cycle_terms(law: AgeingLaw, prep: tuple, q: np.ndarray, a: dict, conserve: 
     top += soc_max
     mask = np.greater(top, 1.0, out=w("adv.mask", np.bool_))
     mask |= np.less(soc_max, swing, out=w("adv.mask2", np.bool_))
+    # more than WINDOW_MAX_EFC a day: BLAST-Lite's windows close on cycle ends, so they start at the
+    # day's turning points and the stretch about them shifts the mean SOC even when nothing clips
+    busy = np.greater(efc, WINDOW_MAX_EFC * dt if np.ndim(dt) else WINDOW_MAX_EFC * max(dt, 0.0), out=w("adv.mask3", np.bool_))
+    mask |= busy
     clipped = np.flatnonzero(mask)
     if clipped.size == 0:
-        return k_cyc, efc
+        return k_cyc, efc, None
     sub = lambda v: v.take(clipped) if np.ndim(v) else v  # noqa: E731
     var, steps = _compact(a["soc_var"]), _compact(a["charge_steps"])
+    temp_c = _compact(a["temp_c"])
     dod_c, max_c = sub(dod), sub(soc_max)
-    k_rows, x_rows = _clipped_rates(
-        law, tuple(sub(v) for v in prep), sub(soc), dod_c, sub(efc), sub(c_chg), sub(c_mean),
+    k_rows, x_rows, kcal_rows = _clipped_rates(
+        law, sub(temp_c) + KELVIN, sub(soc), dod_c, sub(efc), sub(c_chg), sub(c_mean),
         np.maximum(max_c - dod_c, 0.0), max_c, None if var is None else sub(var), None if steps is None else sub(steps),
-        sub(r))
+        sub(r), busy.take(clipped))
     if np.shape(k_cyc) != np.shape(efc):
         k_cyc = np.array(np.broadcast_to(k_cyc, np.shape(efc)), dtype=float)  # else a fresh array: fill it
     x_eff = np.copyto(w("adv.xeff"), efc) if n else np.array(efc, dtype=float)
     x_eff = w("adv.xeff") if n else x_eff
+    k_cal_eff = np.copyto(w("adv.kcal"), np.broadcast_to(k_cal, np.shape(efc))) if n else \
+        np.array(np.broadcast_to(k_cal, np.shape(efc)), dtype=float)
+    k_cal_eff = w("adv.kcal") if n else k_cal_eff
     k_cyc[clipped] = k_rows
     x_eff[clipped] = x_rows
-    return k_cyc, x_eff
+    k_cal_eff[clipped] = kcal_rows
+    return k_cyc, x_eff, k_cal_eff
 
 
-def _clipped_rates(law, prep, soc, dod, efc, c_chg, c_mean, soc_min, soc_max, var, steps, r):
-    """Cycle coefficient and cycle count of clipped rows, averaged over three anchor levels.
+def soc_shape(soc_min, soc_max, soc_mean, soc_var):
+    """A day's SOC distribution as atoms at its minimum, middle and maximum plus a uniform part over
+    its range, matching the mean and variance: ``(p_min, p_mid, p_max, p_uniform)``.
 
-    Per anchor ``a``: the stretched swing is ``[a - r (a - min), a + r (max - a)]`` clipped to [0, 1];
-    the cycles counted shrink by the clipped share ``f`` and so does the charging rate when the charge
-    came in few samples (a partly clipped sample charges less in the same time). The effective
-    coefficient satisfies ``k_eff**(1/p) x = sum_j w_j k_j**(1/p) x_j`` (exact sum of the anchors' state
-    increments for p = 0.5). The three levels are evaluated together as (3, rows) arrays.
+    Cycling days (ramps between plateaus at the ends) take atoms at the ends plus the uniform part; a
+    day whose SOC is more concentrated than that takes the three atoms of :func:`anchor_levels`.
+    """
+    span = soc_max - soc_min
+    safe = np.where(span > 0, span, 1.0)
+    x = np.clip((soc_mean - soc_min) / safe, 0.0, 1.0)
+    s2 = np.clip((soc_var + (soc_mean - soc_min) ** 2) / (safe * safe), x * x, x)
+    u = 6.0 * (x - s2)
+    p_hi = 3.0 * s2 - 2.0 * x
+    p_lo = 1.0 - u - p_hi
+    ok = (u <= 1.0) & (p_hi >= 0.0) & (p_lo >= 0.0) & (span > 0)
+    if ok.all():
+        return p_lo, np.zeros_like(x), p_hi, u
+    # three atoms (as anchor_levels): second moment a {0, 1/2, 1} distribution with mean x can take
+    s2 = np.clip(s2, np.maximum(0.5 * x, 1.5 * x - 0.5), x)
+    w_mid = np.where(span > 0, 4.0 * (x - s2), 1.0)
+    w_hi = np.where(span > 0, 2.0 * s2 - x, 0.0)
+    w_lo = 1.0 - w_mid - w_hi
+    return (np.where(ok, p_lo, w_lo), np.where(ok, 0.0, w_mid), np.where(ok, p_hi, w_hi), np.where(ok, u, 0.0))
+
+
+#: where the anchors sit in a day's SOC range: its ends and the midpoints of the thirds of the uniform part
+_ANCHOR_Z = np.array([0.0, 1.0 / 6.0, 0.5, 5.0 / 6.0, 1.0])[:, None]
+
+
+def _clip_integral(y):
+    """Antiderivative of ``clip(y, 0, 1)``: 0 below 0, ``y**2 / 2`` up to 1, ``y - 1/2`` above."""
+    c = np.clip(y, 0.0, 1.0)
+    return 0.5 * c * c + np.maximum(y - 1.0, 0.0)
+
+
+def _clipped_rates(law, temp_k, soc, dod, efc, c_chg, c_mean, soc_min, soc_max, var, steps, r, busy):
+    """Cycle coefficient, cycle count and calendar coefficient of stretched rows, averaged over anchors.
+
+    Anchors (a window's first sample, about which the stretch is made): on days of at most
+    :data:`WINDOW_MAX_EFC` a day (``busy`` False) BLAST-Lite's windows close by time and drift through the day, so the anchor
+    is drawn from the day's SOC distribution (:func:`soc_shape`, its uniform part at three points); on
+    busier days they close on rainflow cycle ends, so they start at the day's turning points (minimum
+    and maximum, half each). Per anchor ``a``: the day's SOC distribution is stretched to
+    ``a + r (s - a)`` and clipped to [0, 1]; its mean is the SOC both laws are evaluated at, its range
+    the DOD; the cycles counted shrink by the clipped share ``f`` and so does the charging rate when
+    the charge came in few samples (a partly clipped sample charges less in the same time). Effective
+    coefficients satisfy ``k_eff**(1/p) x = sum_j w_j k_j**(1/p) x_j`` (the exact sum of the anchors'
+    state increments for p = 0.5). The five anchors are evaluated together as (5, rows) arrays.
     """
     if var is None:
         var = dod * dod / 12.0  # SOC spread evenly over the day's range
-    levels, weights = anchor_levels(soc_min, soc_max, soc, var)
     m = np.shape(efc)
-    lvl = np.stack([np.broadcast_to(x, m) for x in levels])  # (3, rows)
-    w = np.stack([np.broadcast_to(x, m) for x in weights])
-    lo = np.maximum(lvl - r * (lvl - soc_min), 0.0)
-    hi = np.minimum(lvl + r * (soc_max - lvl), 1.0)
+    soc_min, soc_max = np.broadcast_to(soc_min, m), np.broadcast_to(soc_max, m)
+    p_lo, p_mid, p_hi, p_u = soc_shape(soc_min, soc_max, soc, var)
+    span = soc_max - soc_min
+    w = np.empty((5,) + m)
+    w[0], w[4] = p_lo, p_hi
+    w[1] = w[3] = p_u / 3.0
+    w[2] = p_mid + w[1]
+    if np.any(busy):
+        w[:, busy] = np.array([0.5, 0.0, 0.0, 0.0, 0.5])[:, None]
+    lvl = soc_min + _ANCHOR_Z * span  # (5, rows)
+    one_r = 1.0 - r
+    lo_s = one_r * lvl + r * soc_min  # stretched ends, unclipped
+    hi_s = one_r * lvl + r * soc_max
+    lo = np.maximum(lo_s, 0.0)
+    hi = np.minimum(hi_s, 1.0)
     dod_j = hi - lo
-    f = dod_j / (r * dod)
+    rd = r * dod
+    f = dod_j / np.where(rd > 0, rd, 1.0)
+    width = hi_s - lo_s
+    wide = width > 1e-12
+    u_mean = np.where(wide, (_clip_integral(hi_s) - _clip_integral(lo_s)) / np.where(wide, width, 1.0), lo)
+    soc_j = p_lo * lo + p_hi * hi + p_u * u_mean
+    if np.any(p_mid):
+        soc_j += p_mid * np.clip(0.5 * (lo_s + hi_s), 0.0, 1.0)
     if steps is None:
         g = 1.0
     else:
         part = f * steps
         g = np.where((f < 1.0) & (part > 0), part / np.maximum(np.ceil(part - 1e-9), 1.0), 1.0)
-    k_j = law.cyc_eval(prep, dod_j, c_chg * g, c_mean * f)
-    x_j = efc * f
-    wx = w * x_j
+    # temperature is the same for every anchor: (1, rows), so its Arrhenius factors are taken once per row
+    k_cal_j, prep_j = law.cal_prep(np.reshape(np.broadcast_to(temp_k, m), (1,) + m), soc_j)
+    k_j = law.cyc_eval(prep_j, dod_j, c_chg * g, c_mean * f)
+    wx = w * (efc * f)
     x_tot = wx.sum(axis=0)
     num = (wx * k_j ** (1.0 / law.p_cyc)).sum(axis=0)
     k_eff = np.where(x_tot > 0, (num / np.where(x_tot > 0, x_tot, 1.0)) ** law.p_cyc, 0.0)
-    return k_eff, x_tot
+    k_cal = ((w * np.asarray(k_cal_j) ** (1.0 / law.p_cal)).sum(axis=0)) ** law.p_cal
+    return k_eff, x_tot, k_cal
 
 
 def v2g_extra_loss(

@@ -3,7 +3,7 @@
 Each generator is deterministic (fixed seed) and returns ``(t_s, soc, temp_c)`` arrays; hourly
 samples over ``years`` unless noted. They cover the shapes the ageing paths must handle: one deep
 cycle a day, several shallow cycles a day, two V2G cycles a day, long storage at high SOC, storage
-followed by use, hot and cold cells, irregular trips. ``PROFILES`` maps a name to its generator;
+followed by use, hot and cold cells, irregular trips, more than one full cycle a day. ``PROFILES`` maps a name to its generator;
 ``write_csv`` writes one in the ``evcycle battery age`` format.
 """
 
@@ -200,6 +200,32 @@ def double_full(years: float = 10.0):
     return t, _soc_from_rates(rate, 1.0, 1.0), np.full(t.size, 25.0)
 
 
+def hot_three_1090(years: float = 10.0):
+    """45 degC, three 10-90 % cycles a day (0.9 -> 0.1 over 4 h, back over 4 h, no rest): 2.4 EFC a day,
+    so BLAST-Lite's windows close on cycle ends and start at the turning points."""
+    t, hour, _ = _series(int(round(365 * years)))
+    ph = hour % 8.0
+    soc = np.where(ph < 4, 0.9 - 0.8 * ph / 4, 0.1 + 0.8 * (ph - 4) / 4)
+    return t, soc, np.full(t.size, 45.0)
+
+
+def cold_storage_then_full(years: float = 10.0):
+    """-5 degC, stored at 50 % for the first half, then one 100 % cycle a day (1 -> 0 over 12 h, back
+    over 12 h): the stretch of a deep cycle in the cold after a calendar-only start."""
+    t, hour, day = _series(int(round(365 * years)))
+    full = np.where(hour < 12, 1.0 - hour / 12.0, (hour - 12.0) / 12.0)
+    soc = np.where(day < int(round(365 * years)) // 2, 0.5, full)
+    return t, soc, np.full(t.size, -5.0)
+
+
+def resampled(series: tuple[np.ndarray, np.ndarray, np.ndarray], step_s: float):
+    """The same usage sampled every ``step_s`` seconds (linear between the original samples; exact for
+    these piecewise-linear profiles when ``step_s`` divides their step)."""
+    t, soc, temp = series
+    tt = np.arange(t[0], t[-1] + 0.5 * step_s, step_s)
+    return tt, np.interp(tt, t, soc), np.interp(tt, t, temp)
+
+
 PROFILES: dict[str, Callable] = {
     "hot_full_daily": hot_full_daily,
     "cold_storage_95": cold_storage_95,
@@ -214,6 +240,8 @@ PROFILES: dict[str, Callable] = {
     "noisy_hourly": noisy_hourly,
     "desert_hot": desert_hot,
     "double_full": double_full,
+    "hot_three_1090": hot_three_1090,
+    "cold_storage_then_full": cold_storage_then_full,
 }
 
 

@@ -157,7 +157,10 @@ def test_clipping_at_full_charge_shortens_the_swing_and_the_cycle_count():
     got = age_batteries(state, full).q_loss_cyc[0]
     t, s = np.array([298.15]), np.array([0.5])
     k = nmc622_cal_rate(t, s) * nmc622_cyc_factor(t, s, np.array([1.0]), np.array([0.2])) * 0.985
-    assert np.isclose(got, np.sqrt(0.2**2 + k[0] ** 2 * 0.6), rtol=1e-12)
+    # only q = 0.6 of the cycles count; the laws see each anchor's stretched and clipped SOC (more time
+    # at 0 and 100 %, where b1t is lower than at 50 %), so the increment is a few per cent below k^2 q
+    ratio = (got**2 - 0.2**2) / (k[0] ** 2 * 0.6)
+    assert 0.9 < ratio < 1.0
     # charged in one step, the clipped step charges less in the same time: a lower rate, less fade
     one_step = age_batteries(state, DailyStressors(0.5, 25.0, 1.0, 1.0, 0.2, soc_max=1.0, charge_steps=1.0))
     assert one_step.q_loss_cyc[0] < got
@@ -174,6 +177,21 @@ def test_anchor_levels_reproduce_mean_and_variance_of_the_day():
     assert np.allclose(w.sum(axis=0), 1.0) and np.all(w >= 0)
     assert np.allclose((w * x).sum(axis=0), mean)
     assert np.allclose((w * x * x).sum(axis=0) - mean**2, var)
+
+
+def test_soc_shape_reproduces_mean_and_variance_of_the_day():
+    from simcore.battery.ageing import soc_shape
+
+    # a ramp-and-plateau day, a concentrated one (three atoms) and a flat one
+    lo, hi = np.array([0.1, 0.2, 0.5]), np.array([0.9, 1.0, 0.5])
+    mean, var = np.array([0.55, 0.6, 0.5]), np.array([0.1, 0.005, 0.0])
+    p_lo, p_mid, p_hi, p_u = (np.asarray(v) for v in soc_shape(lo, hi, mean, var))
+    assert np.allclose(p_lo + p_mid + p_hi + p_u, 1.0) and np.all(np.array([p_lo, p_mid, p_hi, p_u]) >= -1e-12)
+    mid, span = 0.5 * (lo + hi), hi - lo
+    m1 = p_lo * lo + p_mid * mid + p_hi * hi + p_u * mid
+    m2 = p_lo * lo**2 + p_mid * mid**2 + p_hi * hi**2 + p_u * (mid**2 + span**2 / 12)
+    assert np.allclose(m1, mean) and np.allclose(m2 - m1**2, var)
+    assert p_u[0] > 0 and p_mid[1] > 0 and p_mid[2] == 1.0
 
 
 def test_large_fleets_age_exactly_like_small_groups_of_the_same_batteries():
@@ -209,5 +227,9 @@ def test_a_large_uniform_duty_through_the_q_table_matches_row_by_row(code, conse
     monkeypatch.setattr(ageing, "TABLE_MIN_ROWS", 10**12)
     by_row = age_batteries(state, duty, conserve_energy=conserve)
     added = by_row.q_loss_cyc - cyc
-    assert np.array_equal(tabulated.q_loss_cal, by_row.q_loss_cal)
-    assert np.all(np.abs(tabulated.q_loss_cyc - by_row.q_loss_cyc) <= 1e-4 * added + 1e-15)
+    # in conservation mode the calendar coefficient follows the stretched SOC, so it is tabulated too;
+    # where clipping sets in the rates jump (rows that clip nowhere take the day's mean SOC, clipped rows
+    # their anchors' stretched means), and the one table cell across the jump is off by up to its size
+    tol = 3e-3 if conserve else 1e-4
+    assert np.all(np.abs(tabulated.q_loss_cal - by_row.q_loss_cal) <= tol * (by_row.q_loss_cal - cal) + 1e-12)
+    assert np.all(np.abs(tabulated.q_loss_cyc - by_row.q_loss_cyc) <= tol * added + 1e-15)

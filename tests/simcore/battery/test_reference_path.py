@@ -17,7 +17,8 @@ from simcore.battery.profile import daily_stressors, load_profile, simulate_dail
 TOLERANCE = 0.005  # relative capacity after 10 years (issue 14)
 ORACLE = json.loads((HERE / "data" / "blast_oracle.json").read_text())["q_end"]
 QUICK = ["hot_full_daily", "mild_two_2080", "v2g_two_cycles", "cold_storage_95"]
-REST = [p for p in duty_profiles.PROFILES if p not in QUICK]
+# profiles with recorded BLAST-Lite numbers (hot_three_1090 and cold_storage_then_full have none yet)
+REST = [p for p in duty_profiles.PROFILES if p not in QUICK and f"{p}|nmc622|conserve" in ORACLE]
 MODES = pytest.mark.parametrize("conserve", [True, False], ids=["conserve", "no_conserve"])
 
 
@@ -60,8 +61,19 @@ def test_shipped_fixture_reproduces_blast_lite(fixture, conserve):
     assert abs(ours - ORACLE[f"{fixture}|nmc622|{mode(conserve)}"]) < TOLERANCE
 
 
+# Profiles whose hourly samples decide the reference path's result rather than the usage, compared at
+# one-minute samples (the same usage; see docs/battery.md, "fast vs reference"): more than one EFC a day
+# (BLAST-Lite's windows close on cycle ends, start one sample after a turning point and leave the
+# interval after each close out) and a series whose end differs from its start (a window per 25 hourly
+# samples leaves 1/25 of the series out and replays its start instead of its end).
+FINE = {"double_full": 60.0, "mild_two_2080": 60.0, "hot_three_1090": 60.0, "cold_storage_then_full": 60.0}
+
+
 def check_fast_vs_reference(name: str, conserve: bool, model: str = "nmc622") -> None:
-    t, soc, temp = duty_profiles.PROFILES[name](10.0)
+    series = duty_profiles.PROFILES[name](10.0)
+    if name in FINE:
+        series = duty_profiles.resampled(series, FINE[name])
+    t, soc, temp = series
     ref = simulate_profile(t, soc, temp, model, conserve_energy=conserve).q[-1]
     fast = simulate_daily(daily_stressors(t, soc, temp), model, conserve_energy=conserve).q[0]
     assert abs(fast - ref) < TOLERANCE
@@ -73,9 +85,7 @@ def test_fast_path_agrees_with_reference_path_over_ten_years(name, conserve):
     check_fast_vs_reference(name, conserve)
 
 
-# Left out: double_full (2 EFC a day) and fast_charge_15min (DC and AC charges at different hours).
-# There BLAST-Lite's windowing, not the rate laws, sets the result: see docs/battery.md, "fast vs reference".
-AGREEING = [p for p in REST if p not in ("double_full", "fast_charge_15min")]
+AGREEING = [p for p in duty_profiles.PROFILES if p not in ("fast_charge_15min",)]
 
 
 @pytest.mark.slow
@@ -83,6 +93,18 @@ AGREEING = [p for p in REST if p not in ("double_full", "fast_charge_15min")]
 @pytest.mark.parametrize("name", AGREEING)
 def test_fast_path_agrees_with_reference_path_on_other_profiles(name, conserve):
     check_fast_vs_reference(name, conserve)
+
+
+# fast_charge_15min (a DC charge at noon on three days in four, an AC charge in the evening otherwise):
+# BLAST-Lite's windows drift through the day, so half of them hold an evening AC charge and the next
+# noon's DC charge (or neither) and average their rates; calendar days never do. 24-hour windows cut at
+# 0-9 h give 0.551 (no conservation), cut at 15-21 h 0.576-0.582; the reference's 0.561 is their mean,
+# the fast path's 0.552 the first. Per-day stressors cannot pair one day's evening with the next noon.
+@pytest.mark.slow
+@MODES
+@pytest.mark.xfail(strict=True, reason="window phase: BLAST-Lite's windows pair consecutive days' charges")
+def test_fast_path_on_fast_charge_15min_differs_by_the_window_phase(conserve):
+    check_fast_vs_reference("fast_charge_15min", conserve)
 
 
 @pytest.mark.slow
