@@ -135,6 +135,7 @@ class World(mesa.Model):
 
             self._batteries = BatteryStore(strict_holders=True)
             self._batteries.on_move = self._battery_moved
+            self._batteries.move_wanted = lambda what: self.wants(f"{what}.moved")
         return self._batteries
 
     @property

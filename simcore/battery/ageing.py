@@ -650,29 +650,42 @@ Q_TABLE = np.linspace(MIN_Q, 1.0, 16385)
 TABLE_MIN_ROWS = 50_000
 
 
-def _interp_on_q_table(q: np.ndarray, *tables: np.ndarray) -> list[np.ndarray]:
-    """Linear interpolation of tables given at :data:`Q_TABLE` (uniform: the cell is found by
-    arithmetic, not by a search as in ``np.interp``); ``q`` outside the table takes its end values."""
+def _interp_on_q_table(q: np.ndarray, tables: tuple[tuple[np.ndarray, np.ndarray], ...]) -> list[np.ndarray]:
+    """Linear interpolation of tables given at :data:`Q_TABLE` as (values, slope to the next point)
+    pairs (uniform: the cell is found by arithmetic, not by a search as in ``np.interp``); ``q``
+    outside the table takes its end values."""
     h = (Q_TABLE[-1] - Q_TABLE[0]) / (Q_TABLE.size - 1)
     pos = np.subtract(q, Q_TABLE[0])
     pos /= h
     np.clip(pos, 0.0, Q_TABLE.size - 1, out=pos)
-    cell = np.minimum(pos.astype(np.int64), Q_TABLE.size - 2)
+    cell = pos.astype(np.intp)
+    np.minimum(cell, Q_TABLE.size - 2, out=cell)
     pos -= cell  # the fraction of the cell
     out = []
-    for tab in tables:
-        tab = np.ascontiguousarray(tab)
-        lo = tab[cell]
-        out.append(lo + pos * (tab[cell + 1] - lo))
+    for values, slopes in tables:
+        value = np.take(slopes, cell)
+        value *= pos
+        value += np.take(values, cell)
+        out.append(value)
     return out
 
 
-_TABLES: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+def _with_slopes(table: float | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A table at :data:`Q_TABLE` as (values, slope to the next point; 0 at the end)."""
+    values = np.array(np.broadcast_to(np.asarray(table, dtype=float), Q_TABLE.shape))
+    slopes = np.zeros_like(values)
+    slopes[:-1] = np.diff(values)
+    return values, slopes
 
 
-def _q_tables(law: AgeingLaw, k_cal: float, prep: tuple, a: dict, conserve: bool) -> tuple[np.ndarray, ...]:
-    """Calendar coefficient, cycle coefficient and effective cycles at every :data:`Q_TABLE` point for
-    one uniform duty (kept for the duty's next step: second-life applications repeat theirs)."""
+_TABLES: dict[tuple, tuple[tuple[np.ndarray, np.ndarray], ...]] = {}
+
+
+def _q_tables(law: AgeingLaw, k_cal: float, prep: tuple, a: dict, conserve: bool
+              ) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
+    """Cycle coefficient, effective cycles and (with energy conservation, where it depends on ``q``)
+    the calendar coefficient at every :data:`Q_TABLE` point for one uniform duty, with slopes for
+    :func:`_interp_on_q_table` (kept for the duty's next step: second-life applications repeat theirs)."""
     duty = {k: (None if v is None else _compact(v)) for k, v in a.items()}
     key = (id(law), conserve, tuple(sorted(duty.items())))
     tables = _TABLES.get(key)
@@ -680,9 +693,8 @@ def _q_tables(law: AgeingLaw, k_cal: float, prep: tuple, a: dict, conserve: bool
         if len(_TABLES) > 64:
             _TABLES.clear()
         k_tab, x_tab, kc_tab = _cycle_terms(law, k_cal, prep, Q_TABLE.copy(), duty, conserve, None)
-        kc_tab = k_cal if kc_tab is None else kc_tab
-        tables = _TABLES[key] = tuple(np.array(np.broadcast_to(v, Q_TABLE.shape), dtype=float)
-                                      for v in (kc_tab, k_tab, x_tab))
+        parts = (k_tab, x_tab) if kc_tab is None or not conserve else (k_tab, x_tab, kc_tab)
+        tables = _TABLES[key] = tuple(_with_slopes(t) for t in parts)
     return tables
 
 
@@ -710,8 +722,8 @@ def _advance(law: AgeingLaw, cal: np.ndarray, cyc: np.ndarray, a: dict, conserve
     q -= cyc
     np.maximum(q, MIN_Q, out=q)
     if np.size(q) >= TABLE_MIN_ROWS and _uniform(a):
-        k_cal_tab, k_cyc, x_eff = _interp_on_q_table(q, *_q_tables(law, float(k_cal), prep, a, conserve))
-        k_cal = k_cal_tab if conserve else k_cal
+        k_cyc, x_eff, *k_cal_tab = _interp_on_q_table(q, _q_tables(law, float(k_cal), prep, a, conserve))
+        k_cal = k_cal_tab[0] if k_cal_tab else k_cal
     else:
         k_cyc, x_eff, k_cal_eff = _cycle_terms(law, k_cal, prep, q, a, conserve, w)
         k_cal = k_cal if k_cal_eff is None else k_cal_eff

@@ -89,6 +89,8 @@ class BatteryStore:
         self.strict_holders = strict_holders
         #: called on every move when set (the World sets it while someone listens to battery.moved)
         self.on_move: MoveListener | None = None
+        #: whether ``on_move`` wants moves of packs ("battery") or modules ("module") now; None: always
+        self.move_wanted: Callable[[str], bool] | None = None
         #: names of the route codes recorded with set_route (the components that route packs fill it)
         self.route_names: dict[int, str] = {}
         f8, f4, i1, i2, i8 = np.float64, np.float32, np.int8, np.int16, np.int64
@@ -151,6 +153,11 @@ class BatteryStore:
         for hid in ids:
             if not self.holders.is_registered(kind, hid):
                 raise ValueError(f"holder {kind.name}:{hid} is not registered (world.batteries.holders.register)")
+
+    def _heard(self, what: str) -> bool:
+        """Whether a move of ``what`` ("battery" or "module") goes to ``on_move`` (its arrays are gathered
+        only then: a move nobody listens to costs nothing extra)."""
+        return self.on_move is not None and (self.move_wanted is None or self.move_wanted(what))
 
     def create(self, n: int, chemistry: str | list[str], nominal_kwh: float | np.ndarray, t_h: float,
                holder_kind: HolderKind, holder_id: int | np.ndarray, rng: np.random.Generator,
@@ -278,7 +285,7 @@ class BatteryStore:
             raise ValueError("a recycled battery cannot move again")
         if np.any(self._b["last_event_t_h"][ids] > t_h):
             raise ValueError("holder events must not go back in time")
-        if self.on_move is not None:
+        if self._heard("battery"):
             self.on_move("battery", ids, t_h, kinds.copy(), self._b["holder_id"][ids].copy(), int(holder_kind),
                          int(np.asarray(holder_id).ravel()[0]))
         self._append_log(ids, t_h, holder_kind, holder_id)
@@ -301,7 +308,7 @@ class BatteryStore:
         if np.any(self._m["last_event_t_h"][mids] > t_h):
             raise ValueError("holder events must not go back in time")
         self._check_holder(holder_kind, holder_id)
-        if self.on_move is not None:
+        if self._heard("module"):
             self.on_move("module", mids, t_h, kinds.copy(), self._m["holder_id"][mids].copy(), int(holder_kind),
                          int(np.asarray(holder_id).ravel()[0]))
         self._append_mlog(mids, t_h, holder_kind, holder_id)
@@ -473,9 +480,9 @@ class BatteryStore:
         self._m["slot"][mids] = -1
         self._b["module_ids"][ids] = -1
         self._b["n_modules"][ids] = 0
-        kinds = self._m["holder_kind"][mids].copy()
-        if self.on_move is not None:
-            self.on_move("module", mids, t_h, kinds, self._m["holder_id"][mids].copy(), int(to_kind), int(to_id))
+        if self._heard("module"):
+            self.on_move("module", mids, t_h, self._m["holder_kind"][mids].copy(), self._m["holder_id"][mids].copy(),
+                         int(to_kind), int(to_id))
         self._check_holder(to_kind, to_id)
         self._append_mlog(mids, t_h, to_kind, to_id)
         return slots
@@ -539,9 +546,9 @@ class BatteryStore:
         m["carrier"][mids] = new[rows]
         m["loss_at_install"][mids] = true_new[rows]
         m["slot"][mids] = cols
-        kinds = m["holder_kind"][mids].copy()
-        if self.on_move is not None:
-            self.on_move("module", mids, t_h, kinds, m["holder_id"][mids].copy(), int(HolderKind.PACK), -1)
+        if self._heard("module"):
+            self.on_move("module", mids, t_h, m["holder_kind"][mids].copy(), m["holder_id"][mids].copy(),
+                         int(HolderKind.PACK), -1)
         self._append_mlog(mids, t_h, HolderKind.PACK, new[rows])
         self._append_log(new, t_h, holder_kind, holder_id)
         return new
