@@ -7,6 +7,7 @@ and no traceback; and no file outside the results folder changes.
 
 from __future__ import annotations
 
+import copy
 import io
 import json
 import math
@@ -63,13 +64,13 @@ def mutated_mapping(draw, data: dict[str, Any], n_max: int = 3) -> tuple[dict[st
             node = node[key]
         old = node.get(path[-1]) if isinstance(node, dict) else None
         if kind == "replace":
-            _set(data, path, draw(WEIRD))
+            _set(data, path, copy.deepcopy(draw(WEIRD)))  # WEIRD's {} and [] are shared: never mutate them
         elif kind == "scale" and isinstance(old, (int, float)) and not isinstance(old, bool):
             _set(data, path, old * draw(st.sampled_from([-1, 0, 10, 1000, 1e6, 1e-6])))
         elif kind == "delete":
             _set(data, path, None, delete=True)
         elif kind == "extra" and isinstance(old, dict):
-            old[draw(st.sampled_from(["extra_key", "typo_mw", "seed"]))] = draw(WEIRD)
+            old[draw(st.sampled_from(["extra_key", "typo_mw", "seed"]))] = copy.deepcopy(draw(WEIRD))
         else:
             _set(data, path, str(old))
         done.append(f"{kind} {'.'.join(map(str, path))}")
