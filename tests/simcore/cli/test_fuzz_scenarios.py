@@ -139,8 +139,14 @@ def test_fuzzed_scenario_text_long(case, capsys):
     check_scenario_case(name, text, capsys, run_budget=20_000.0)
 
 
-def test_a_time_limit_too_short_for_any_plan_fails_run_with_one_line(capsys):
-    """The one finding validate cannot make (found by the long fuzz): the contract still holds."""
+def test_a_time_limit_too_short_for_any_plan_fails_run_with_one_line(tmp_path, capsys):
+    """The one finding validate cannot make (found by the long fuzz): run says it in one line, writes nothing."""
     data = _small("kyushu_2030_vgi")
     data["components"]["grid"]["time_limit_s"] = 1.2e-4
-    check_scenario_case("kyushu_2030_vgi", data, capsys, run_budget=float("inf"))
+    path = tmp_path / "kyushu.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    assert call(["validate", str(path)], capsys)[0] == 0
+    code, _, err = call(["run", str(path), "--quiet", "--out", str(tmp_path / "res")], capsys)
+    assert_contract(code, err)
+    assert code == 2 and "components.grid.time_limit_s" in err and "found none in time" in err
+    assert not (tmp_path / "res").exists()
