@@ -242,6 +242,20 @@ def _umask() -> int:
     return mask
 
 
+def make_ordinary(path: Path | str) -> None:
+    """Give a folder or file that mkdtemp / mkstemp made private the permissions the umask allows:
+    results are ordinary files and folders."""
+    os.chmod(path, (0o777 if Path(path).is_dir() else 0o666) & ~_umask())
+
+
+def hidden_sibling(out: Path) -> Path:
+    """A new empty hidden folder ``.NAME.partial-XXXX`` beside ``out``, where results are built before
+    they are renamed into place."""
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+    make_ordinary(tmp)
+    return tmp
+
+
 def _refuse(option: str, out: Any, allowed: str) -> InputError:
     return InputError(option, option, str(out), allowed)
 
@@ -305,8 +319,7 @@ def _open_destination(dest: _Destination) -> _Destination:
         for parent in reversed(missing):
             parent.mkdir()
             dest.created_parents.append(parent)
-        dest.tmp = Path(tempfile.mkdtemp(prefix=f".{dest.out.name}.partial-", dir=dest.out.parent))
-        os.chmod(dest.tmp, 0o777 & ~_umask())  # mkdtemp makes it private; a results folder is an ordinary one
+        dest.tmp = hidden_sibling(dest.out)
     except OSError as exc:
         dest.abandon()
         raise _refuse(dest.option, dest.out, f"a folder you can write in ({exc.strerror or exc})") from None

@@ -37,8 +37,8 @@ from simcore.experiments.table import TABLE_FILES, build_table, table_units
 from simcore.experiments.worker import (STATUS_CANCELLED, STATUS_FAILED, STATUS_INTERRUPTED, STATUS_OK, Job,
                                         Outcome)
 from simcore.results import (MANIFEST, PLOT_SUFFIXES, PLOTS_DIR, RESULTS_FORMAT, check_destination, dump_json,
-                             foreign_entries, read_manifest, remove_tree, to_jsonable)
-from simcore.results import _umask
+                             foreign_entries, hidden_sibling, make_ordinary, read_manifest, remove_tree,
+                             to_jsonable)
 
 #: what a sweep folder's own manifest says it is (its runs are results folders inside it)
 SWEEP_KIND = "sweep"
@@ -227,7 +227,7 @@ def _write_atomic(path: Path, write: Any) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.partial-", dir=path.parent)
     os.close(fd)
     try:
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; the sweep's files are ordinary ones
+        make_ordinary(tmp)
         write(Path(tmp))
         os.replace(tmp, path)
     except BaseException:
@@ -348,8 +348,7 @@ def run_sweep(plan: SweepPlan, out: Path | str, *, executor: str = "local", work
         if mode == "new":
             _new_sweep_folder(out)
         elif mode == "replace":  # built beside the earlier sweep, which stays whole until this one ends
-            build = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
-            os.chmod(build, 0o777 & ~_umask())
+            build = hidden_sibling(out)
             _new_sweep_folder(out, at=build)
         else:
             remove_stale_partials(out)
