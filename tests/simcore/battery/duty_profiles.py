@@ -226,6 +226,29 @@ def resampled(series: tuple[np.ndarray, np.ndarray, np.ndarray], step_s: float):
     return tt, np.interp(tt, t, soc), np.interp(tt, t, temp)
 
 
+#: profiles whose result BLAST-Lite's windows make depend on the sample step (more than one EFC a day,
+#: exactly one, a day's charges paired across days), with the step (s) of the same usage they are also
+#: recorded and compared at (docs/battery.md, "fast vs reference")
+FINE_STEP_S: dict[str, float] = {
+    "double_full": 60.0,
+    "mild_two_2080": 60.0,
+    "hot_three_1090": 60.0,
+    "cold_storage_then_full": 60.0,
+    "hot_full_daily": 60.0,
+    "fast_charge_15min": 60.0,
+}
+
+
+def fine_key(name: str) -> str:
+    """Name of a profile resampled at its fine step, as recorded in data/blast_oracle.json."""
+    return f"{name}@{FINE_STEP_S[name]:.0f}s"
+
+
+def fine(name: str, years: float = 10.0):
+    """Profile ``name`` resampled at its fine step."""
+    return resampled(PROFILES[name](years), FINE_STEP_S[name])
+
+
 PROFILES: dict[str, Callable] = {
     "hot_full_daily": hot_full_daily,
     "cold_storage_95": cold_storage_95,

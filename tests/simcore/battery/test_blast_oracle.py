@@ -39,6 +39,17 @@ def test_reference_path_matches_blast_lite_nmc622(name, conserve):
 
 
 @pytest.mark.parametrize("conserve", [True, False], ids=["conserve", "no_conserve"])
+@pytest.mark.parametrize("name", list(duty_profiles.FINE_STEP_S))
+def test_reference_path_matches_blast_lite_at_one_minute_samples(name, conserve):
+    t, soc, temp = duty_profiles.fine(name)
+    ours = simulate_profile(t, soc, temp, "nmc622", conserve_energy=conserve).q[-1]
+    theirs = blast_q_end(t, soc, temp, "nmc622", conserve)
+    assert abs(ours - theirs) < TOLERANCE
+    key = f"{duty_profiles.fine_key(name)}|nmc622|{'conserve' if conserve else 'no_conserve'}"
+    assert RECORDED[key] == pytest.approx(theirs, abs=1e-9)
+
+
+@pytest.mark.parametrize("conserve", [True, False], ids=["conserve", "no_conserve"])
 @pytest.mark.parametrize("model", ["lfp", "lmo_2ndlife"])
 @pytest.mark.parametrize("name", ["hot_full_daily", "v2g_two_cycles", "irregular"])
 def test_reference_path_matches_blast_lite_other_models(name, model, conserve):

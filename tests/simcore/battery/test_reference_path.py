@@ -17,7 +17,7 @@ from simcore.battery.profile import daily_stressors, load_profile, simulate_dail
 TOLERANCE = 0.005  # relative capacity after 10 years (issue 14)
 ORACLE = json.loads((HERE / "data" / "blast_oracle.json").read_text())["q_end"]
 QUICK = ["hot_full_daily", "mild_two_2080", "v2g_two_cycles", "cold_storage_95"]
-# profiles with recorded BLAST-Lite numbers (hot_three_1090 and cold_storage_then_full have none yet)
+# every profile with recorded BLAST-Lite numbers
 REST = [p for p in duty_profiles.PROFILES if p not in QUICK and f"{p}|nmc622|conserve" in ORACLE]
 MODES = pytest.mark.parametrize("conserve", [True, False], ids=["conserve", "no_conserve"])
 
@@ -66,13 +66,13 @@ def test_shipped_fixture_reproduces_blast_lite(fixture, conserve):
 # (BLAST-Lite's windows close on cycle ends, start one sample after a turning point and leave the
 # interval after each close out) and a series whose end differs from its start (a window per 25 hourly
 # samples leaves 1/25 of the series out and replays its start instead of its end).
-FINE = {"double_full": 60.0, "mild_two_2080": 60.0, "hot_three_1090": 60.0, "cold_storage_then_full": 60.0}
+FINE = ("double_full", "mild_two_2080", "hot_three_1090", "cold_storage_then_full")
 
 
 def check_fast_vs_reference(name: str, conserve: bool, model: str = "nmc622") -> None:
     series = duty_profiles.PROFILES[name](10.0)
     if name in FINE:
-        series = duty_profiles.resampled(series, FINE[name])
+        series = duty_profiles.fine(name)
     t, soc, temp = series
     ref = simulate_profile(t, soc, temp, model, conserve_energy=conserve).q[-1]
     fast = simulate_daily(daily_stressors(t, soc, temp), model, conserve_energy=conserve).q[0]
@@ -112,3 +112,37 @@ def test_fast_path_on_fast_charge_15min_differs_by_the_window_phase(conserve):
 @pytest.mark.parametrize("name", ["hot_full_daily", "v2g_two_cycles", "irregular"])
 def test_fast_path_agrees_with_reference_path_for_lfp(name, conserve):
     check_fast_vs_reference(name, conserve, "lfp")
+
+
+# BLAST-Lite itself at one-minute samples of the sampling-sensitive profiles (recorded; the oracle test
+# re-runs it): the reference path reproduces it, and so does the fast path but where BLAST-Lite's window
+# placement, not the usage, sets the result
+FINE_GAPS = {
+    ("hot_full_daily", True): "exactly one EFC a day: rounding of summed SOC steps decides whether windows close on cycle ends",
+    ("fast_charge_15min", True): "window phase: BLAST-Lite's windows pair consecutive days' charges",
+    ("fast_charge_15min", False): "window phase: BLAST-Lite's windows pair consecutive days' charges",
+}
+
+
+def fine_cases():
+    for name in duty_profiles.FINE_STEP_S:
+        for conserve in (True, False):
+            marks = [pytest.mark.xfail(strict=True, reason=FINE_GAPS[name, conserve])] if (name, conserve) in FINE_GAPS else []
+            yield pytest.param(name, conserve, marks=marks, id=f"{name}-{mode(conserve)}")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", list(duty_profiles.FINE_STEP_S))
+@MODES
+def test_reference_path_reproduces_blast_lite_at_one_minute_samples(name, conserve):
+    t, soc, temp = duty_profiles.fine(name)
+    ours = simulate_profile(t, soc, temp, "nmc622", conserve_energy=conserve).q[-1]
+    assert abs(ours - ORACLE[f"{duty_profiles.fine_key(name)}|nmc622|{mode(conserve)}"]) < TOLERANCE
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name,conserve", list(fine_cases()))
+def test_fast_path_agrees_with_blast_lite_at_one_minute_samples(name, conserve):
+    t, soc, temp = duty_profiles.fine(name)
+    fast = simulate_daily(daily_stressors(t, soc, temp), "nmc622", conserve_energy=conserve).q[0]
+    assert abs(fast - ORACLE[f"{duty_profiles.fine_key(name)}|nmc622|{mode(conserve)}"]) < TOLERANCE
