@@ -19,7 +19,7 @@ import numpy as np
 from facilities.data import load_fourr_data
 from facilities.ledgers import ledger
 from facilities.second_life_params import SecondLifeParams
-from simcore.battery.ageing import DailyStressors, ModelCode
+from simcore.battery.ageing import AgeingState, DailyStressors, ModelCode
 from simcore.battery.chemistry import CHEMISTRY_CODE
 from simcore.battery.columns import Growable
 from simcore.battery.holders import HolderKind
@@ -47,8 +47,11 @@ class SecondLife(Component):
         self.holder = {a: self.store.holders.register(HolderKind.STATIONARY, f"{self.name}.{a}") for a in self.apps.names}
         self.to = w.peer(p.end_of_life_to)
         # one table per application (its units contiguous: an application's duty is aged in one call)
+        # ``fade`` and ``model`` copy the packs' hidden deviation and ageing model, which stay fixed while
+        # they work here, so the monthly step gathers only the loss states
         self.units = [Growable({"ids": (np.int64, ()), "since_h": (np.float64, ()), "soh_a": (np.float64, ()),
-                                "soh_b": (np.float64, ()), "efc0": (np.float64, ())}, 256) for _ in self.apps.names]
+                                "soh_b": (np.float64, ()), "efc0": (np.float64, ()), "fade": (np.float64, ()),
+                                "model": (np.int8, ())}, 256) for _ in self.apps.names]
         n = len(self.apps.names)
         self.efc_done = np.zeros(n)  # cycles an application's units have done since the start (efc0: at install)
         self.nominal_kwh_at_work = np.zeros(n)
@@ -85,6 +88,8 @@ class SecondLife(Component):
             u.cols["soh_a"][sl] = a_lin
             u.cols["soh_b"][sl] = b_lin
             u.cols["efc0"][sl] = self.efc_done[a]
+            u.cols["fade"][sl] = self.store.col("fade_scalar")[mine]
+            u.cols["model"][sl] = self.store.col("model_code")[mine]
             self.nominal_kwh_at_work[a] += float(self.store.col("nominal_kwh")[mine].sum())
             self.installed[a] += mine.size
 
@@ -115,9 +120,7 @@ class SecondLife(Component):
             dt_days = float(min(step, self.world.clock.days - day))
             for a, u in enumerate(self.units):
                 if u.n:
-                    self._retire(a, t, self.soh(a))
-                if u.n:
-                    self._age(a, dt_days)
+                    self._step(a, t, dt_days)
             tick = self.world.clock.tick_at(t)
             if tick < self.world.clock.n_ticks:
                 self.s_units[tick] = sum(u.n for u in self.units)
@@ -126,31 +129,52 @@ class SecondLife(Component):
         """SOH of every unit (of one application, by its row), fast: the linear form, exact while no
         module is exhausted."""
         tables = self.units if application is None else [self.units[application]]
-        return np.concatenate([np.maximum(u["soh_a"] - self.store.true_loss(u["ids"]) * u["soh_b"], 0.0)
-                               for u in tables])
+        return np.concatenate([self._soh(u, self.store.model_loss(u["ids"])) for u in tables])
 
-    def _age(self, a: int, dt_days: float) -> None:
+    @staticmethod
+    def _soh(u: Growable, model_loss: np.ndarray) -> np.ndarray:
+        return np.maximum(u["soh_a"] - u["fade"] * model_loss * u["soh_b"], 0.0)
+
+    def _step(self, a: int, t: float, dt_days: float) -> None:
+        """An application's month: units worn out or too old leave, the others age by one step. Both
+        use one gather of the units' loss states."""
+        u = self.units[a]
+        state = self.store.ageing_state(u["ids"])
+        done = self._retire(a, t, self._soh(u, state.q_loss_cal + state.q_loss_cyc))
+        if u.n:
+            if done is not None:
+                keep = ~done
+                state = AgeingState(state.q_loss_cal[keep], state.q_loss_cyc[keep], u["model"])
+            else:
+                state = AgeingState(state.q_loss_cal, state.q_loss_cyc, u["model"])
+            self._age(a, dt_days, state)
+
+    def _age(self, a: int, dt_days: float, state: AgeingState | None = None) -> None:
         """One step of an application's duty for all its units, stated as for the new cell: the ageing
         step's energy conservation (BLAST-Lite's default, simcore.battery.ageing) deepens the swing as a
         unit fades. The duty is a set of scalars, so the law's temperature and SOC terms are worked out
-        once. Checked against BLAST-Lite's second-life law (tests/facilities/test_chain.py)."""
+        once. ``state``: the units' ageing state, if the caller has gathered it. Checked against
+        BLAST-Lite's second-life law (tests/facilities/test_chain.py)."""
         apps = self.apps
         efc = float(apps.col("efc_per_day")[a]) * dt_days
         st = DailyStressors(soc_mean=float(apps.col("soc_mean")[a]), temp_c=float(apps.col("temp_c")[a]),
                             dod=float(apps.col("dod")[a]), efc=efc, c_chg=0.2, dt_days=dt_days)
         # the duty is constant: the history is added once, when a unit leaves (see _leave)
-        self.store.age(self.units[a]["ids"], st, history=False)
+        self.store.age(self.units[a]["ids"], st, history=False, state=state)
         self.efc_done[a] += efc
         self.kwh_delivered[a] += efc * self.nominal_kwh_at_work[a]
 
-    def _retire(self, a: int, t: float, soh: np.ndarray) -> None:
+    def _retire(self, a: int, t: float, soh: np.ndarray) -> np.ndarray | None:
+        """Units at their end of second life leave; returns which (None if none did)."""
         apps, u = self.apps, self.units[a]
         years = (t - u["since_h"]) / 8766.0
         done = (soh <= apps.col("eol_soh")[a]) | (years >= apps.col("max_years")[a])
-        if done.any():
-            self.ended[a] += int(done.sum())
-            self.years_served[a] += float(years[done].sum())
-            self._leave(a, done, t, HandOffReason.SECOND_LIFE_ENDED)
+        if not done.any():
+            return None
+        self.ended[a] += int(done.sum())
+        self.years_served[a] += float(years[done].sum())
+        self._leave(a, done, t, HandOffReason.SECOND_LIFE_ENDED)
+        return done
 
     def _leave(self, a: int, mask: np.ndarray, t: float, reason: HandOffReason) -> None:
         """Units leave (end of life, warranty): their second-life use goes into their history first."""

@@ -659,14 +659,16 @@ class BatteryStore:
         return cached
 
     def age(self, ids: np.ndarray | slice, stressors: DailyStressors, throughput_kwh: np.ndarray | float | None = None,
-            v2g_throughput_kwh: np.ndarray | float = 0.0, history: bool = True) -> None:
+            v2g_throughput_kwh: np.ndarray | float = 0.0, history: bool = True,
+            state: AgeingState | None = None) -> None:
         """Age the selected packs by one step and (unless ``history=False``) add the step to their history.
 
         ``ids`` is an array of distinct ids or a contiguous slice (fastest: in-place on views; one
         source's packs are a slice when it made them in one call). Stressor fields are scalars or arrays
         aligned with ``ids``. ``throughput_kwh`` (energy in + out) defaults to ``2 x efc x capacity``.
         A caller that steps a constant duty may leave the history out and add it once with
-        :meth:`add_history` (the ageing state is advanced either way).
+        :meth:`add_history` (the ageing state is advanced either way). ``state``: the packs' current
+        :meth:`ageing_state`, if the caller has just gathered it (spares gathering it again).
         """
         b = self._b
         whole = isinstance(ids, slice) and (ids.step in (None, 1))
@@ -676,7 +678,9 @@ class BatteryStore:
             ids = np.asarray(ids, dtype=np.int64)
         sel = slice(*ids.indices(len(self))[:2]) if whole else ids
         groups = self._groups(sel) if whole else None
-        new = age_batteries(self.ageing_state(sel), stressors, groups, conserve_energy=self.conserve_energy)
+        if state is None:
+            state = self.ageing_state(sel)
+        new = age_batteries(state, stressors, groups, conserve_energy=self.conserve_energy)
         if history and throughput_kwh is None:  # the capacity the step started from
             throughput_kwh = 2.0 * np.asarray(stressors.efc, dtype=float) * self.capacity_kwh(sel)
         if whole:
