@@ -61,6 +61,7 @@ class HolderRegistry:
 
     def __init__(self) -> None:
         self._blocks: list[HolderBlock] = []
+        self._known: set[tuple[int, int]] = set()  # (kind, id) found registered (blocks are never removed)
         self._next: dict[HolderKind, int] = {}
         self._by_name: dict[tuple[HolderKind, str], HolderBlock] = {}
 
@@ -89,7 +90,13 @@ class HolderRegistry:
 
     def is_registered(self, kind: HolderKind, holder_id: int) -> bool:
         """Whether ``holder_id`` lies in a registered block of ``kind`` (PACK ids are not checked here)."""
-        return self.block_of(kind, holder_id) is not None
+        key = (int(kind), int(holder_id))
+        if key in self._known:
+            return True
+        if self.block_of(kind, holder_id) is None:
+            return False
+        self._known.add(key)
+        return True
 
     def block_of(self, kind: HolderKind, holder_id: int) -> HolderBlock | None:
         for b in self._blocks:

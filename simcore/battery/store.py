@@ -49,12 +49,15 @@ __all__ = ["BatteryStore", "HolderKind", "ManufacturingSpread", "PassportStatus"
 _TERMINAL = np.isin(np.arange(max(HolderKind) + 1), [int(k) for k in TERMINAL_KINDS])
 
 
-def _distinct(ids: np.ndarray) -> bool:
-    """Whether no id appears twice (a linear check for the usual sorted batch, a sort otherwise)."""
-    if ids.size < 2 or bool(np.all(ids[1:] > ids[:-1])):
-        return True
+def _span_if_distinct(ids: np.ndarray) -> tuple[int, int] | None:
+    """``(min, max)`` of a non-empty id batch, or None if an id appears twice; the usual sorted batch
+    costs one comparison pass (its ends are its extremes), others a sort."""
+    if ids.size < 2 or bool((ids[1:] > ids[:-1]).all()):
+        return int(ids[0]), int(ids[-1])
     s = np.sort(ids)
-    return not bool(np.any(s[1:] == s[:-1]))
+    if bool((s[1:] == s[:-1]).any()):
+        return None
+    return int(s[0]), int(s[-1])
 
 
 @dataclass(frozen=True)
@@ -273,11 +276,14 @@ class BatteryStore:
         ids = np.atleast_1d(np.asarray(ids, dtype=np.int64))
         if ids.size == 0:
             return
-        if ids.min() < 0 or ids.max() >= len(self):
-            raise KeyError("transfer of an unknown battery id")
-        if not _distinct(ids):
+        span = _span_if_distinct(ids)
+        if span is None:
+            if ids.min() < 0 or ids.max() >= len(self):
+                raise KeyError("transfer of an unknown battery id")
             raise ValueError("a battery can move only once per transfer call")
-        if HolderKind(holder_kind) in (HolderKind.NONE, HolderKind.PACK):
+        if span[0] < 0 or span[1] >= len(self):
+            raise KeyError("transfer of an unknown battery id")
+        if holder_kind in (HolderKind.NONE, HolderKind.PACK):
             raise ValueError(f"a pack cannot be held by {HolderKind(holder_kind).name}")
         self._check_holder(holder_kind, holder_id)
         kinds = self._b["holder_kind"][ids]
@@ -296,7 +302,8 @@ class BatteryStore:
         mids = np.atleast_1d(np.asarray(mids, dtype=np.int64))
         if mids.size == 0:
             return
-        if mids.min() < 0 or mids.max() >= self._m.n or not _distinct(mids):
+        span = _span_if_distinct(mids)
+        if span is None or span[0] < 0 or span[1] >= self._m.n:
             raise ValueError("module ids must exist and be distinct")
         if HolderKind(holder_kind) in (HolderKind.NONE, HolderKind.PACK):
             raise ValueError("modules go into a pack only through assemble()")
@@ -505,11 +512,13 @@ class BatteryStore:
             return np.zeros(0, np.int64)
         if not filled.any(axis=1).all():
             raise ValueError("every new pack needs at least one module")
-        if not _distinct(mids) or mids.max() >= self._m.n:
+        span = _span_if_distinct(mids)
+        if span is None or span[1] >= self._m.n:
             raise ValueError("module ids must exist and appear once")
-        if np.any(self._m["holder_kind"][mids] == HolderKind.PACK):
+        held_by = self._m["holder_kind"][mids]
+        if np.any(held_by == HolderKind.PACK):
             raise ValueError("modules must be detached from their packs before they are assembled again")
-        if _TERMINAL[self._m["holder_kind"][mids]].any():
+        if _TERMINAL[held_by].any():
             raise ValueError("a recycled module cannot be assembled")
         self._check_holder(holder_kind, holder_id)
         chem = np.where(filled, self.module_values_of("chemistry", modules), -1)
