@@ -58,3 +58,16 @@ def test_dashboard_bench_reports_redraw_cost_and_bytes(tmp_path):
     figures = _run("dashboard.py", "--evs", "300", "--ticks", "4", "--repeat", "2", out=tmp_path / "d.json")
     assert figures["panels"] == 2 and figures["png_bytes"] > 0
     assert figures["redraw_s"] > 0 and figures["step_s_per_tick"] > 0
+
+
+def test_fourr_bench_reports_time_memory_and_a_consistent_chain(tmp_path):
+    figures = _run("fourr.py", "--packs", "3000", "--years", "3", "--repeats", "2", out=tmp_path / "r.json")
+    assert len(figures["wall_s_runs"]) == len(figures["cpu_s_runs"]) == 2
+    assert figures["wall_s"] > 0 and figures["cpu_s"] > 0 and figures["peak_rss_mib"] > 0
+    assert figures["chain_same_every_run"]  # same scenario and seed, same chain
+    chain = figures["chain"]
+    assert 0 < chain["fourr.received"] <= chain["source.packs_made"]
+    assert chain["fourr.repurposed"] > 0 and chain["recycling.packs_dismantled"] > 0
+    # every pack and module is somewhere, and the materials balance
+    assert chain["battery.unaccounted"] == 0 and chain["module.unaccounted"] == 0
+    assert chain["materials.mass_balance_rel_error"] < 1e-9
