@@ -75,16 +75,31 @@ class Profile:
     temperature_c: np.ndarray
 
 
+def _unreadable(exc: Exception) -> str:
+    """What was wrong with a file the CSV reader could not read, in words (pandas' own text for a bad row
+    names its line)."""
+    if isinstance(exc, pd.errors.EmptyDataError):
+        return "an empty file"
+    if isinstance(exc, pd.errors.ParserError):
+        return " ".join(str(exc).split())  # e.g. "Error tokenizing data. C error: Expected 3 fields in line 3, saw 4"
+    if isinstance(exc, UnicodeDecodeError):
+        return "bytes that are not text"
+    if isinstance(exc, EOFError):
+        return "a compressed file cut short"
+    return f"a file that cannot be read ({exc.strerror or exc})" if isinstance(exc, OSError) else str(exc)
+
+
 def load_profile(path: str | Path) -> Profile:
     """Read a ``time_s,soc,temperature_c`` CSV (``.gz`` accepted); bad content raises :class:`InputError`."""
     path = Path(path)
     allowed_cols = "CSV with header time_s,soc,temperature_c"
     if not path.is_file():
         raise InputError(path, "file", str(path), "an existing " + allowed_cols)
+    allowed_text = "a text " + allowed_cols + " and three values on every row (.gz compressed or not)"
     try:
         df = pd.read_csv(path, dtype=str, skipinitialspace=True)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, OSError, EOFError) as exc:
-        raise InputError(path, "file", type(exc).__name__, allowed_cols) from None
+        raise InputError(path, "file", _unreadable(exc), allowed_text) from None
     missing = [c for c in PROFILE_COLUMNS if c not in df.columns]
     if missing:
         raise InputError(path, "header", list(df.columns), f"columns {', '.join(PROFILE_COLUMNS)} (missing {missing[0]})")

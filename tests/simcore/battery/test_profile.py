@@ -67,6 +67,31 @@ def test_bad_profiles_name_file_place_value_and_allowed(tmp_path, text, where):
     assert exc.value.key_path == where and str(p) in str(exc.value) and "allowed" in str(exc.value)
 
 
+@pytest.mark.parametrize(
+    "content, said",
+    [
+        (b"", "an empty file"),
+        (b"time_s,soc,temperature_c\n0,0.5,25\n3600,0.6,25,9\n", "Expected 3 fields in line 3, saw 4"),
+        (b"time_s,soc,temperature_c\n0,0.5,25\n\xff\xfe,1,2\n", "bytes that are not text"),
+    ],
+)
+def test_an_unreadable_profile_is_described_in_words(tmp_path, content, said):
+    p = tmp_path / "p.csv"
+    p.write_bytes(content)
+    with pytest.raises(InputError) as exc:
+        load_profile(p)
+    assert exc.value.key_path == "file" and said in str(exc.value) and "three values on every row" in str(exc.value)
+
+
+def test_a_cut_compressed_profile_is_described_in_words(tmp_path):
+    import gzip
+
+    p = tmp_path / "p.csv.gz"
+    p.write_bytes(gzip.compress(b"time_s,soc,temperature_c\n" + b"0,0.5,25\n" * 1000)[:40])
+    with pytest.raises(InputError, match="a compressed file cut short"):
+        load_profile(p)
+
+
 def test_missing_profile_file_is_an_input_error(tmp_path):
     with pytest.raises(InputError):
         load_profile(tmp_path / "nope.csv")
