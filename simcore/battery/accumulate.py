@@ -3,7 +3,8 @@
 The fleet calls :meth:`StressorAccumulator.add_tick` every tick with the SOC of each battery before
 and after the tick and the cell temperature, and :meth:`StressorAccumulator.finish_day` once per day
 to get a :class:`DailyStressors` for ``BatteryStore.age``. The definitions are the ones of
-:func:`simcore.battery.profile.daily_stressors` (time-mean SOC and its variance, time-mean
+:func:`simcore.battery.profile.daily_stressors` with ``means="time"`` (equal ticks: time and sample
+means differ only by a day's first and last tick) (time-mean SOC and its variance, time-mean
 temperature — Arrhenius-weighted if an activation energy is given —, max - min SOC, the highest SOC,
 sum |dSOC| / 2, mean charging C-rate above 0.01 C and the number of charging ticks), so a fleet fed
 this way ages like the fast path applied to the same series.

@@ -324,15 +324,23 @@ def simulate_profile(
 
 
 def daily_stressors(
-    t_s: np.ndarray, soc: np.ndarray, temp_c: np.ndarray, arrhenius_weighted: bool = False
+    t_s: np.ndarray, soc: np.ndarray, temp_c: np.ndarray, arrhenius_weighted: bool = False, *, means: str = "samples"
 ) -> DailyStressors:
     """Aggregate a series into per-day stressors for the fast path (arrays over calendar days).
 
     Days are counted from the first sample; the sample at a day boundary closes one day and opens
-    the next. SOC mean and variance and temperature are time means (temperature Arrhenius-weighted
-    with the NMC622 calendar activation energy if asked); DOD is max - min, EFC sum |dSOC| / 2,
-    charging C-rate the mean rate of intervals charging at >= 0.01/h, ``charge_steps`` their count.
+    the next. DOD is max - min, EFC sum |dSOC| / 2, charging C-rate the mean rate of intervals charging
+    at >= 0.01/h, ``charge_steps`` their count. SOC mean and variance and temperature (Arrhenius-weighted
+    with the NMC622 calendar activation energy if asked) are, with ``means="samples"``, plain means of
+    the day's samples (each sample but the last belongs to the day its interval starts in), as
+    BLAST-Lite's NMC622 windows take them: a series sampled densely while SOC moves and sparsely while
+    parked then ages as the reference path ages it. ``means="time"`` gives time means of the
+    piecewise-linear series (what a fleet stepping in equal ticks accumulates, and how BLAST-Lite
+    weights the per-sample rates of the LFP and LMO models); on an evenly sampled series the two differ
+    only by the day's first and last samples.
     """
+    if means not in ("samples", "time"):
+        raise ValueError(f"means must be 'samples' or 'time', got {means!r}")
     t = np.asarray(t_s, dtype=float)
     soc = np.asarray(soc, dtype=float)
     temp_k = np.asarray(temp_c, dtype=float) + KELVIN
@@ -342,8 +350,13 @@ def daily_stressors(
     dsoc = np.diff(soc)
     a, b = soc[:-1], soc[1:]
     wsum = np.add.reduceat(dt_s, starts)
-    soc_mean = np.add.reduceat(0.5 * (a + b) * dt_s, starts) / wsum
-    soc_sq = np.add.reduceat((a * a + a * b + b * b) / 3.0 * dt_s, starts) / wsum
+    if means == "samples":
+        count = np.diff(np.r_[starts, a.size]).astype(float)
+        soc_mean = np.add.reduceat(a, starts) / count
+        soc_sq = np.add.reduceat(a * a, starts) / count
+    else:
+        soc_mean = np.add.reduceat(0.5 * (a + b) * dt_s, starts) / wsum
+        soc_sq = np.add.reduceat((a * a + a * b + b * b) / 3.0 * dt_s, starts) / wsum
     lo, hi = np.minimum(a, b), np.maximum(a, b)
     soc_max = np.maximum.reduceat(hi, starts)
     dod = soc_max - np.minimum.reduceat(lo, starts)
@@ -354,9 +367,14 @@ def daily_stressors(
     q_chg = np.add.reduceat(np.where(charging, dsoc, 0.0), starts)
     if arrhenius_weighted:
         ea = NMC622.b1t_ea_j_per_mol
-        f_mid = 0.5 * (arrhenius(temp_k[:-1], ea) + arrhenius(temp_k[1:], ea))
-        f_mean = np.add.reduceat(f_mid * dt_s, starts) / wsum
+        f = arrhenius(temp_k, ea)
+        if means == "samples":
+            f_mean = np.add.reduceat(f[:-1], starts) / count
+        else:
+            f_mean = np.add.reduceat(0.5 * (f[:-1] + f[1:]) * dt_s, starts) / wsum
         temp_mean_c = 1.0 / (1.0 / T_REF_K - np.log(f_mean) * R_GAS_J_PER_MOL_K / ea) - KELVIN
+    elif means == "samples":
+        temp_mean_c = np.add.reduceat(temp_k[:-1], starts) / count - KELVIN
     else:
         temp_mean_c = np.add.reduceat(0.5 * (temp_k[:-1] + temp_k[1:]) * dt_s, starts) / wsum - KELVIN
     return DailyStressors(

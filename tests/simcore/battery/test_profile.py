@@ -33,7 +33,7 @@ def test_fast_path_agrees_with_reference_within_half_a_point_after_a_year(model)
 def test_daily_stressors_of_a_known_day():
     t = np.array([0.0, 3600.0, 7200.0, 10800.0, 86400.0])
     soc = np.array([0.9, 0.5, 0.5, 0.9, 0.9])
-    s = daily_stressors(t, soc, np.full(5, 25.0))
+    s = daily_stressors(t, soc, np.full(5, 25.0), means="time")
     assert np.allclose(s.efc, [0.4]) and np.allclose(s.dod, [0.4])
     assert np.allclose(s.c_chg, [0.4]) and np.allclose(s.dt_days, [1.0])
     assert np.allclose(s.temp_c, [25.0]) and np.allclose(s.soc_max, [0.9]) and np.allclose(s.charge_steps, [1])
@@ -41,6 +41,47 @@ def test_daily_stressors_of_a_known_day():
     mean = (0.7 * 1 + 0.5 * 1 + 0.7 * 1 + 0.9 * 21) / 24
     sq = ((0.81 + 0.45 + 0.25) / 3 + 0.25 + (0.25 + 0.45 + 0.81) / 3 + 0.81 * 21) / 24
     assert np.allclose(s.soc_mean, [mean]) and np.allclose(s.soc_var, [sq - mean**2])
+
+
+def test_daily_stressors_take_sample_means_by_default_as_blast_lites_nmc622_windows():
+    t = np.array([0.0, 3600.0, 7200.0, 10800.0, 86400.0])
+    soc = np.array([0.9, 0.5, 0.5, 0.9, 0.9])
+    temp = np.array([20.0, 30.0, 30.0, 20.0, 20.0])
+    s = daily_stressors(t, soc, temp)
+    # the day's samples are the first four (the last opens the next day); the rest is as with time means
+    assert np.allclose(s.soc_mean, [0.7]) and np.allclose(s.soc_var, [0.04]) and np.allclose(s.temp_c, [25.0])
+    assert np.allclose(s.efc, [0.4]) and np.allclose(s.c_chg, [0.4])
+    with pytest.raises(ValueError, match="means"):
+        daily_stressors(t, soc, temp, means="median")
+
+
+def event_logged(t, soc, temp, parked_step_s=3600.0):
+    """Keep the samples where SOC moves (and their neighbours) and one an hour while it rests: how
+    telematics logs arrive."""
+    moving = np.r_[False, np.diff(soc) != 0] | np.r_[np.diff(soc) != 0, False]
+    hourly = np.r_[True, np.floor(t[1:] / parked_step_s) != np.floor(t[:-1] / parked_step_s)]
+    keep = moving | hourly
+    keep[-1] = True
+    return t[keep], soc[keep], temp[keep]
+
+
+def drive_and_charge_at_work(days: int):
+    """One-minute samples at 30 degC: a 2-hour drive 0.9 -> 0.3, a 6-hour 0.1 C charge back from noon,
+    parked at 0.9 the rest of the day."""
+    t = np.arange(0.0, days * 86400.0 + 1, 60.0)
+    hour = (t / 3600.0) % 24
+    rate = np.where((8 <= hour) & (hour < 10), -0.3, 0.0) + np.where((12 <= hour) & (hour < 18), 0.1, 0.0)
+    soc = 0.9 + np.concatenate([[0.0], np.cumsum(rate[:-1] / 60.0)])
+    return t, np.clip(soc, 0.0, 1.0), np.full(t.size, 30.0)
+
+
+def test_fast_path_agrees_with_reference_on_an_event_logged_series():
+    t, soc, temp = event_logged(*drive_and_charge_at_work(365))
+    assert np.diff(t).min() == 60.0 and np.diff(t).max() == 3600.0  # dense while SOC moves
+    ref = simulate_profile(t, soc, temp).q[-1]
+    assert abs(simulate_daily(daily_stressors(t, soc, temp)).q[0] - ref) < 0.0005
+    # time means weigh the sparse parked hours as the hours they are; BLAST-Lite's windows weigh samples
+    assert abs(simulate_daily(daily_stressors(t, soc, temp, means="time")).q[0] - ref) > 0.002
 
 
 def write(tmp_path, text):
@@ -141,7 +182,7 @@ def test_tick_accumulator_matches_daily_aggregation_of_the_same_series():
     from simcore.battery import StressorAccumulator
 
     t, soc, temp = commuter_year(days=3)
-    ref = daily_stressors(t, soc, temp)
+    ref = daily_stressors(t, soc, temp, means="time")
     per_day = 96  # 15-min ticks
     acc = StressorAccumulator(2)
     for d in range(3):
