@@ -60,7 +60,9 @@ class InputError(Exception):
     """
 
     def __init__(self, file: str | None, key_path: str, value: Any, allowed: str, origin: str | None = None) -> None:
-        self.file = str(file) if file is not None else "<input>"
+        if file is None:  # a value not read from a file: a command-line option says so
+            file = "command line" if str(key_path).startswith("--") else "<input>"
+        self.file = str(file)
         self.key_path = key_path
         self.value = value
         self.allowed = allowed

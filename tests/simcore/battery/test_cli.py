@@ -46,7 +46,7 @@ def test_lfp_model_is_selectable(tmp_path, capsys):
 def test_unknown_model_and_bad_file_raise_input_error(tmp_path):
     prof = tmp_path / "p.csv"
     make_profile(prof, days=1)
-    with pytest.raises(InputError, match="--model"):
+    with pytest.raises(InputError, match="^command line: --model: got 'lmo'"):
         run_cli(["battery", "age", str(prof), "--model", "lmo"])
     prof.write_text("time_s,soc,temperature_c\n0,0.5,20\n60,x,20\n")
     with pytest.raises(InputError, match="row 3, column soc"):
