@@ -30,6 +30,7 @@ def test_fleet_bench_with_batteries_reports_speed_and_memory(tmp_path):
 def test_ageing_bench_reports_wall_time_and_memory(tmp_path):
     figures = _run("ageing.py", "--batteries", "200", "--years", "1", out=tmp_path / "a.json")
     assert figures["wall_s"] > 0 and figures["peak_rss_mib"] > 0
+    assert 0 < figures["stressors_s"] < figures["wall_s"]
 
 
 def test_v2g_wear_bench_reports_the_extra_loss_per_season_and_age(tmp_path):
