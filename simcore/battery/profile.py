@@ -350,12 +350,18 @@ def daily_stressors(
     dsoc = np.diff(soc)
     a, b = soc[:-1], soc[1:]
     wsum = np.add.reduceat(dt_s, starts)
+    count = np.diff(np.r_[starts, a.size]).astype(float)
+
+    def day_mean(x: np.ndarray) -> np.ndarray:
+        """Per-day mean of a sampled quantity, as ``means`` asks."""
+        if means == "samples":
+            return np.add.reduceat(x[:-1], starts) / count
+        return np.add.reduceat(0.5 * (x[:-1] + x[1:]) * dt_s, starts) / wsum
+
+    soc_mean = day_mean(soc)
     if means == "samples":
-        count = np.diff(np.r_[starts, a.size]).astype(float)
-        soc_mean = np.add.reduceat(a, starts) / count
-        soc_sq = np.add.reduceat(a * a, starts) / count
-    else:
-        soc_mean = np.add.reduceat(0.5 * (a + b) * dt_s, starts) / wsum
+        soc_sq = day_mean(soc * soc)
+    else:  # the exact mean square of a linear piece
         soc_sq = np.add.reduceat((a * a + a * b + b * b) / 3.0 * dt_s, starts) / wsum
     lo, hi = np.minimum(a, b), np.maximum(a, b)
     soc_max = np.maximum.reduceat(hi, starts)
@@ -367,16 +373,10 @@ def daily_stressors(
     q_chg = np.add.reduceat(np.where(charging, dsoc, 0.0), starts)
     if arrhenius_weighted:
         ea = NMC622.b1t_ea_j_per_mol
-        f = arrhenius(temp_k, ea)
-        if means == "samples":
-            f_mean = np.add.reduceat(f[:-1], starts) / count
-        else:
-            f_mean = np.add.reduceat(0.5 * (f[:-1] + f[1:]) * dt_s, starts) / wsum
+        f_mean = day_mean(arrhenius(temp_k, ea))
         temp_mean_c = 1.0 / (1.0 / T_REF_K - np.log(f_mean) * R_GAS_J_PER_MOL_K / ea) - KELVIN
-    elif means == "samples":
-        temp_mean_c = np.add.reduceat(temp_k[:-1], starts) / count - KELVIN
     else:
-        temp_mean_c = np.add.reduceat(0.5 * (temp_k[:-1] + temp_k[1:]) * dt_s, starts) / wsum - KELVIN
+        temp_mean_c = day_mean(temp_k) - KELVIN
     return DailyStressors(
         soc_mean=soc_mean,
         temp_c=temp_mean_c,

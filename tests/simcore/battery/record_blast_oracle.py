@@ -39,32 +39,19 @@ def main(argv: list[str]) -> int:
             print(f"recorded with BLAST-Lite {recorded['blast_lite']}, installed {out['blast_lite']}: re-record all", file=sys.stderr)
             return 2
         out["q_end"] = recorded["q_end"]
-    cases = [(name, "nmc622") for name in duty_profiles.PROFILES]
-    cases += [(name, model) for name in OTHER_MODEL_PROFILES for model in ("lfp", "lmo_2ndlife")]
-    for name, model in cases:
-        t, soc, temp = duty_profiles.PROFILES[name](10.0)
+    # (case name, model, series): series are made only for cases not recorded yet
+    cases = [(name, "nmc622", lambda name=name: duty_profiles.PROFILES[name](10.0)) for name in duty_profiles.PROFILES]
+    cases += [(name, model, lambda name=name: duty_profiles.PROFILES[name](10.0))
+              for name in OTHER_MODEL_PROFILES for model in ("lfp", "lmo_2ndlife")]
+    cases += [(duty_profiles.fine_key(name), "nmc622", lambda name=name: duty_profiles.fine(name))
+              for name in duty_profiles.FINE_STEP_S]
+    cases += [(fixture, "nmc622", lambda fixture=fixture: fixture_series(fixture)) for fixture in FIXTURES]
+    for name, model, series in cases:
         for conserve in (True, False):
             key = f"{name}|{model}|{'conserve' if conserve else 'no_conserve'}"
-            if key in out["q_end"]:
-                continue
-            out["q_end"][key] = blast_q_end(t, soc, temp, model, conserve)
-            print(key, out["q_end"][key], flush=True)
-    for name in duty_profiles.FINE_STEP_S:
-        for conserve in (True, False):
-            key = f"{duty_profiles.fine_key(name)}|nmc622|{'conserve' if conserve else 'no_conserve'}"
-            if key in out["q_end"]:
-                continue
-            t, soc, temp = duty_profiles.fine(name)
-            out["q_end"][key] = blast_q_end(t, soc, temp, "nmc622", conserve)
-            print(key, out["q_end"][key], flush=True)
-    for fixture in FIXTURES:
-        t, soc, temp = fixture_series(fixture)
-        for conserve in (True, False):
-            key = f"{fixture}|nmc622|{'conserve' if conserve else 'no_conserve'}"
-            if key in out["q_end"]:
-                continue
-            out["q_end"][key] = blast_q_end(t, soc, temp, "nmc622", conserve)
-            print(key, out["q_end"][key], flush=True)
+            if key not in out["q_end"]:
+                out["q_end"][key] = blast_q_end(*series(), model, conserve)
+                print(key, out["q_end"][key], flush=True)
     path.write_text(json.dumps(out, indent=1, sort_keys=True) + "\n")
     return 0
 
